@@ -1,0 +1,108 @@
+"""The append-only event log: the single source of truth that every metric is computed from.
+
+Two record types, kept as plain tuples because a replication appends hundreds of thousands of them:
+
+* ``Event``: something that happened to a client or a clinician at a moment (a referral, an assignment, a
+  resignation). Fields: time in days, kind, clinician id (-1 if none), client id (-1 if none), value.
+* ``DayRecord``: one clinician's workday ledger, how the contracted minutes were split, what was done and how
+  exhausted the clinician was at the end of it.
+
+Nothing in the model ever reads the log back; metrics read it after the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import NamedTuple
+
+__all__ = ["DAY_FIELDS", "DayRecord", "Event", "EventLog", "Kind", "TraceSegment"]
+
+
+class Kind(StrEnum):
+    """Kinds of event; the value column means what the comment says."""
+
+    REFERRAL = "referral"  # a client is referred
+    WAITLIST_JOIN = "waitlist_join"  # value 1 for a transferred client (front of the queue), else 0
+    ASSIGN = "assign"  # first assignment of a referral; value = days waited on the waitlist
+    REASSIGN = "reassign"  # a transferred client gets a new clinician; value = days waited
+    INITIAL = "initial"  # a client already in care when the run starts
+    FIRST_SESSION = "first_session"  # value = days from referral to the attended intake
+    DISCHARGE = "discharge"  # episode completed
+    DROPOUT = "dropout"  # left care after a no-show
+    RENEGE = "renege"  # left the waitlist: lost to care; value = days waited
+    TRANSFER = "transfer"  # clinician departed; clinician = the one who left (a continuity disruption)
+    TRANSFER_LOST = "transfer_lost"  # a transferred client left care: lost
+    RESIGN = "resign"  # notice given; value = EE at that moment
+    DEPART = "depart"  # last day; value = clients transferred
+    HIRE = "hire"  # a new clinician starts
+    VACANCY_OPEN = "vacancy_open"  # value = open vacancies after the event
+    VACANCY_CLOSE = "vacancy_close"  # value = open vacancies after the event
+    AUDIT = "audit"  # value = findings for this clinician
+    CONFLICT = "conflict"  # a conflict incident; value = EE shock
+    POLICY = "policy"  # a timed policy took effect; value = its index
+
+
+class Event(NamedTuple):
+    time: float
+    kind: str
+    clinician: int
+    client: int
+    value: float
+
+
+DAY_FIELDS: tuple[str, ...] = (
+    "day", "clinician", "status", "caseload", "capacity", "scheduled", "attended", "intakes", "no_shows",
+    "contract_min", "session_min", "desk_min", "supervision_min", "leave_min", "idle_min", "after_min",
+    "backlog_min", "notes_done", "notes_late", "late_new", "ee",
+)
+
+
+class DayRecord(NamedTuple):
+    day: int
+    clinician: int
+    status: str  # "work", "leave" or "notice"
+    caseload: int
+    capacity: float
+    scheduled: int
+    attended: int
+    intakes: int
+    no_shows: int
+    contract_min: float
+    session_min: float  # session minutes inside contracted time
+    desk_min: float  # paperwork inside contracted time
+    supervision_min: float
+    leave_min: float
+    idle_min: float
+    after_min: float  # work beyond contracted time (paperwork, or sessions that overran)
+    backlog_min: float  # paperwork minutes still open at the end of the day
+    notes_done: int
+    notes_late: int  # progress notes completed after their due day
+    late_new: int  # tasks that became overdue today
+    ee: float  # emotional exhaustion at the end of the day (MBI-EE 0-54)
+
+
+class TraceSegment(NamedTuple):
+    """One block of a traced clinician's day, for the "clinician's week" chart."""
+
+    clinician: int
+    day: int
+    start: float  # minutes after midnight
+    end: float
+    activity: str  # session, intake, no_show, paperwork, admin, supervision, after_hours, leave
+    detail: str
+
+
+@dataclass
+class EventLog:
+    """Everything a replication recorded, appended in time order."""
+
+    events: list[Event] = field(default_factory=list)
+    days: list[DayRecord] = field(default_factory=list)
+    trace: list[TraceSegment] = field(default_factory=list)
+    horizon_days: float = 0.0
+    warmup_days: float = 0.0
+    sim_events: int = 0  # SimPy events processed, for the benchmarks
+
+    def add(self, time: float, kind: Kind, clinician: int = -1, client: int = -1, value: float = 0.0) -> None:
+        self.events.append(Event(time, kind.value, clinician, client, value))
