@@ -70,7 +70,7 @@ def dist(mean: float, sd: float, *, unit: str, source: str, description: str) ->
 class Staff(_Frozen):
     clinicians: int = param(50, unit="clinicians", ge=1, le=2000, source="assumption: design card (50-clinician CMHC)",
                             description="Funded clinician positions (full-time equivalents).")
-    admin_staff: int = param(3, unit="people", ge=0, le=500, source="assumption",
+    admin_staff: int = param(4, unit="people", ge=0, le=500, source="assumption",
                              description="Admin/intake staff processing referrals; 0 puts intake work on clinicians.")
     contract_hours_per_week: float = param(
         40, unit="h/week", ge=10, le=60,
@@ -86,7 +86,7 @@ class Staff(_Frozen):
 
 class Demand(_Frozen):
     referrals_per_week: float = param(
-        215, unit="referrals/week", ge=0, le=50000,
+        170, unit="referrals/week", ge=0, le=50000,
         source="assumption: set so demand slightly exceeds staffed capacity, giving waits of weeks ([G] ABH 2022)",
         description="Mean rate of the Poisson referral process.")
     weekly_profile: tuple[float, ...] | None = Field(
@@ -103,7 +103,7 @@ class Demand(_Frozen):
         "geometric", description="geometric: number of attended sessions; exponential: episode length in time "
         "(used for queueing validation).", json_schema_extra={"unit": "-", "source": "model design (spec 2)"})
     mean_sessions_per_episode: float = param(
-        12, unit="sessions", ge=1, le=500, source="assumption",
+        16, unit="sessions", ge=1, le=500, source="assumption",
         description="Mean attended sessions per episode (or mean length in sessions for exponential episodes).")
     sessions_per_week: float = param(
         1.0, unit="sessions/week", gt=0, le=5, source="assumption: weekly outpatient psychotherapy",
@@ -113,8 +113,8 @@ class Demand(_Frozen):
         source="[V] Mitchell & Selmes 2007: about 20% of mental-health appointments missed (15.6-28%)",
         description="Probability that a scheduled session is a no-show.")
     dropout_after_no_show: float = param(
-        0.25, unit="probability", ge=0, le=1,
-        source="[V] Mitchell & Selmes 2007: up to 50% of non-attenders drop out; 0.25 is an assumption in range",
+        0.20, unit="probability", ge=0, le=1,
+        source="[V] Mitchell & Selmes 2007: up to 50% of non-attenders drop out; 0.20 is an assumption in range",
         description="Probability that a client drops out after a no-show.")
 
 
@@ -145,27 +145,27 @@ class Paperwork(_Frozen):
     intake_assessment_minutes: Distribution = dist(
         45, 15, unit="min", source="[U] calibration A: 45 min documentation per intake",
         description="Intake assessment write-up.")
-    treatment_plan_minutes: Distribution = dist(30, 10, unit="min", source="assumption",
+    treatment_plan_minutes: Distribution = dist(25, 10, unit="min", source="assumption",
                                                 description="Initial treatment plan.")
     plan_review_minutes: Distribution = dist(20, 8, unit="min", source="assumption",
                                              description="Periodic treatment-plan review.")
     plan_review_days: float = param(90, unit="days", ge=7, le=730,
                                     source="[U] calibration A: 90 days (90-180 by state and payer)",
                                     description="Interval between treatment-plan reviews.")
-    discharge_summary_minutes: Distribution = dist(20, 8, unit="min", source="assumption",
+    discharge_summary_minutes: Distribution = dist(15, 6, unit="min", source="assumption",
                                                    description="Discharge summary at discharge or dropout.")
     admin_minutes_per_day: float = param(
-        45, unit="min/day", ge=0, le=480,
+        30, unit="min/day", ge=0, le=480,
         source="assumption; [G] social workers report 12% meetings and 11% phone time (Liquid Personnel 2012)",
         description="Fixed daily admin: email, calls, scheduling, meetings.")
-    compliance_hours_per_month: float = param(4, unit="h/month", ge=0, le=80, source="assumption",
+    compliance_hours_per_month: float = param(3, unit="h/month", ge=0, le=80, source="assumption",
                                               description="Trainings and attestations, due by month end.")
     audit_interval_weeks: float | None = param(
         13, unit="weeks", gt=0, le=520, source="assumption: quarterly chart audits",
         description="Interval between chart audits; null = no audits.")
-    audit_detection_share: float = param(0.3, unit="probability", ge=0, le=1, source="assumption",
+    audit_detection_share: float = param(0.2, unit="probability", ge=0, le=1, source="assumption",
                                          description="Share of late items since the last audit that it finds.")
-    remediation_minutes: Distribution = dist(30, 10, unit="min/finding", source="assumption",
+    remediation_minutes: Distribution = dist(20, 8, unit="min/finding", source="assumption",
                                              description="Remediation task per audit finding.")
     note_due_days: float = param(1, unit="days", ge=0, le=30,
                                  source="assumption: agency policies of 24-72 h",
@@ -193,7 +193,7 @@ class Burnout(_Frozen):
                                      source="[S] MBI manual summaries: high EE >= 27",
                                      description="Cut-off for 'high emotional exhaustion'.")
     ee_per_load_hour: float = param(
-        0.23, unit="EE points per weighted hour", ge=0, le=10,
+        0.205, unit="EE points per weighted hour", ge=0, le=10,
         source="assumption: calibrated to steady-state mean EE 21 and 40% high EE [V O'Connor 2018]",
         description="EE accrued per weighted hour of work.")
     session_weight: float = param(1.0, unit="weight", ge=0, le=10, source="assumption (reference weight)",
@@ -206,7 +206,7 @@ class Burnout(_Frozen):
         2.5, unit="weight", ge=0, le=20,
         source="assumption; direction from [V] KLAS/JAMIA 2021 after-hours charting aOR 2.43",
         description="Load weight of an hour of after-hours desk work.")
-    late_task_ee: float = param(0.05, unit="EE points per late task", ge=0, le=10, source="assumption",
+    late_task_ee: float = param(0.02, unit="EE points per late task", ge=0, le=10, source="assumption",
                                 description="Strain of each task that becomes late.")
     audit_finding_ee: float = param(0.5, unit="EE points per finding", ge=0, le=20, source="assumption",
                                     description="Strain of each audit finding.")
@@ -224,7 +224,7 @@ class Burnout(_Frozen):
         0.3, unit="share at EE 54", ge=0, le=2,
         source="assumption; loss cycle of [V] Bakker & Costa 2014",
         description="Desk work slows by this share x EE/54.")
-    susceptibility_sd: float = param(0.4, unit="multiplier sd", ge=0, le=2, source="assumption",
+    susceptibility_sd: float = param(0.35, unit="multiplier sd", ge=0, le=2, source="assumption",
                                      description="Spread of individual susceptibility to strain (mean 1).")
 
 
@@ -232,7 +232,7 @@ class Turnover(_Frozen):
     enabled: bool = Field(True, description="Switch resignations off (queueing validation).",
                           json_schema_extra={"unit": "-", "source": "model design (spec 3)"})
     base_annual_rate: float = param(
-        0.20, unit="per clinician-year", ge=0, le=5,
+        0.21, unit="per clinician-year", ge=0, le=5,
         source="calibrated so overall turnover is 26-30% [V Bukach 2015, Fukui 2020; S Brabson 2020]",
         description="Resignation hazard of a clinician below the high-EE threshold.")
     burnout_hazard_ratio: float = param(

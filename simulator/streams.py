@@ -10,6 +10,7 @@ Draws are served from blocks of numpy variates because one numpy scalar call per
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 
@@ -31,8 +32,9 @@ def _name_key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little")
 
 
+@functools.lru_cache(maxsize=256)
 def lognormal_params(mean: float, sd: float) -> tuple[float, float]:
-    """(mu, sigma) of the lognormal with this mean and sd."""
+    """(mu, sigma) of the lognormal with this mean and sd (cached: the same few pairs recur all run)."""
     sigma2 = math.log1p((sd / mean) ** 2)
     return math.log(mean) - sigma2 / 2, math.sqrt(sigma2)
 

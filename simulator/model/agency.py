@@ -1,0 +1,263 @@
+"""The agency: wires referrals, the admin pool, the waitlist, the clinicians, audits and timed policies.
+
+``simulate(scenario)`` builds a fresh SimPy environment, runs it to the horizon and returns the event log. The
+scenario is never modified: a timed policy swaps in a new frozen scenario as ``Agency.params``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Generator
+from typing import Any
+
+import simpy
+
+from simulator.events import EventLog, Kind
+from simulator.model import staffing
+from simulator.model.caseload import target_caseload
+from simulator.model.clients import Client, Status, Waitlist
+from simulator.model.clinician import DAY_START, Clinician
+from simulator.model.desk import TaskKind
+from simulator.scenario import Scenario
+from simulator.streams import Streams
+
+__all__ = ["Agency", "simulate"]
+
+_ADMIN_MINUTES_PER_DAY = 480.0  # an admin worker's working minutes in a day, spread over a 7-day week below
+
+
+def simulate(scenario: Scenario, *, replication: int = 0, seed: int | None = None,
+             trace_weeks: Collection[int] = ()) -> EventLog:
+    """Run one replication and return its event log.
+
+    ``seed`` defaults to the scenario's; replication ``k`` draws from the same named streams in every scenario.
+    ``trace_weeks`` lists the weeks whose days are laid out minute by minute for the "clinician's week" chart.
+    """
+    agency = Agency(scenario, Streams(scenario.seed if seed is None else seed, replication), trace_weeks)
+    agency.start()
+    return agency.run()
+
+
+class Agency:
+    def __init__(self, scenario: Scenario, streams: Streams, trace_weeks: Collection[int] = ()) -> None:
+        self.env = simpy.Environment()
+        self.params = scenario
+        self.scenario = scenario
+        self.streams = streams
+        self.horizon_weeks = scenario.horizon_weeks
+        self.log = EventLog(horizon_days=7.0 * scenario.horizon_weeks, warmup_days=7.0 * scenario.warmup_weeks)
+        self.trace_weeks = frozenset(trace_weeks)
+        self.clinicians: dict[int, Clinician] = {}
+        self.waitlist = Waitlist()
+        self.admin = simpy.Resource(self.env, capacity=max(1, scenario.staff.admin_staff))
+        self.target = target_caseload(scenario)
+        self.vacancies = 0
+        self._clinician_ids = 0
+        self._client_ids = 0
+
+    # -- set-up and run --------------------------------------------------------------------------------------
+    def start(self) -> None:
+        for _ in range(self.params.staff.clinicians):
+            clinician = staffing.new_clinician(self, 0.0, ramping=False)
+            for _ in range(self.target):
+                self.prefill(clinician)
+        staffing.open_vacancies(self)  # hire-ahead positions are recruited from day one
+        self.env.process(self.referrals())
+        self.env.process(self.audits())
+        self.env.process(self.policies())
+
+    def run(self) -> EventLog:
+        env = self.env
+        until = self.log.horizon_days
+        steps = 0
+        while env.peek() < until:
+            env.step()
+            steps += 1
+        self.log.sim_events = steps
+        return self.log
+
+    def next_clinician_id(self) -> int:
+        self._clinician_ids += 1
+        return self._clinician_ids - 1
+
+    def new_client(self, now: float) -> Client:
+        self._client_ids += 1
+        return Client(self._client_ids - 1, now)
+
+    def tracing(self, day: int) -> bool:
+        return bool(self.trace_weeks) and day // 7 in self.trace_weeks
+
+    # -- client flow -----------------------------------------------------------------------------------------
+    def prefill(self, clinician: Clinician) -> None:
+        """A client already in care at time zero, part-way through an episode (episodes are memoryless)."""
+        client = self.new_client(0.0)
+        client.needs_intake = False
+        self.log.add(0.0, Kind.INITIAL, clinician.id, client.id)
+        self.place(client, clinician, 0.0)
+        clinician.book_next(client, -1)
+
+    def referrals(self) -> Generator[simpy.Event, Any, None]:
+        """Poisson referrals, drawn week by week so a weekly profile can modulate the rate."""
+        stream = self.streams["referrals"]
+        for week in range(self.horizon_weeks):
+            demand = self.params.demand
+            rate = demand.referrals_per_week
+            if demand.weekly_profile:
+                rate *= demand.weekly_profile[week % len(demand.weekly_profile)]
+            for offset in sorted(stream.random() * 7.0 for _ in range(stream.poisson(rate))):
+                yield self.env.timeout(week * 7.0 + offset - self.env.now)
+                self.refer()
+            yield self.env.timeout((week + 1) * 7.0 - self.env.now)
+
+    def refer(self) -> None:
+        now = self.env.now
+        client = self.new_client(now)
+        self.log.add(now, Kind.REFERRAL, -1, client.id)
+        p = self.params
+        if p.staff.admin_staff > 0 and p.demand.intake_admin_minutes > 0:
+            self.env.process(self.process_intake(client))
+        else:
+            self.join_waitlist(client)
+
+    def process_intake(self, client: Client) -> Generator[simpy.Event, Any, None]:
+        """Admin/intake pool: a SimPy Resource with one unit per admin worker."""
+        with self.admin.request() as request:
+            yield request
+            minutes = self.params.demand.intake_admin_minutes
+            yield self.env.timeout(minutes / _ADMIN_MINUTES_PER_DAY * 7 / 5)
+        self.join_waitlist(client)
+
+    def join_waitlist(self, client: Client) -> None:
+        now = self.env.now
+        client.token += 1
+        queued_before = self.waitlist.size
+        self.waitlist.put(client, now=now)
+        self.log.add(now, Kind.WAITLIST_JOIN, -1, client.id, 1.0 if client.priority else 0.0)
+        patience = self.params.demand.patience_weeks
+        if patience is not None:
+            timer = self.env.timeout(self.streams["patience"].exponential(7.0 * patience))
+            timer.callbacks.append(lambda _, c=client, token=client.token: self.renege(c, token))
+        if queued_before == 0:  # otherwise every slot is taken already (see try_assign)
+            self.try_assign()
+
+    def renege(self, client: Client, token: int) -> None:
+        if client.token == token and self.waitlist.renege(client):
+            self.log.add(self.env.now, Kind.RENEGE, -1, client.id, self.env.now - client.joined_at)
+
+    def try_assign(self, freed: Clinician | None = None) -> None:
+        """Give waiting clients to the clinicians with the most free slots, while there are slots.
+
+        Invariant: whenever clients wait, no clinician has a free slot. So when one slot frees at ``freed``,
+        that clinician is the only candidate and the scan over all clinicians can be skipped.
+        """
+        now = self.env.now
+        if freed is not None:
+            while self.waitlist.size and freed.free_slots(now) > 0:
+                client = self.waitlist.get()
+                if client is None:
+                    return
+                self.assign(client, freed)
+            return
+        while self.waitlist.size:
+            best, most = None, 0
+            for clinician in self.clinicians.values():
+                free = clinician.free_slots(now)
+                if free > most:
+                    best, most = clinician, free
+            if best is None:
+                return
+            client = self.waitlist.get()
+            if client is None:
+                return
+            self.assign(client, best)
+
+    def assign(self, client: Client, clinician: Clinician) -> None:
+        now = self.env.now
+        transferred = client.priority
+        self.log.add(now, Kind.REASSIGN if transferred else Kind.ASSIGN, clinician.id, client.id,
+                     now - client.joined_at)
+        self.place(client, clinician, now)
+        clinician.book_first(client, now)
+        if transferred:
+            clinician.shock(self.params.burnout.transfer_client_ee)
+        elif self.params.staff.admin_staff == 0:  # no admin pool: the intake paperwork lands on the clinician
+            clinician.add_task(TaskKind.INTAKE_ADMIN, self.params.demand.intake_admin_minutes, math.floor(now))
+
+    def place(self, client: Client, clinician: Clinician, now: float) -> None:
+        """Put a client in a caseload and start its episode clock."""
+        demand = self.params.demand
+        client.status = Status.IN_CARE
+        client.clinician = clinician
+        client.token += 1
+        clinician.caseload.add(client)
+        if demand.episode_distribution == "geometric":
+            client.sessions_done = 0
+            client.sessions_needed = self.streams["episodes"].geometric(demand.mean_sessions_per_episode)
+            return
+        days = 7.0 * demand.mean_sessions_per_episode / demand.sessions_per_week
+        timer = self.env.timeout(self.streams["episodes"].exponential(days))
+        timer.callbacks.append(lambda _, c=client, token=client.token: self.episode_over(c, token))
+
+    def episode_over(self, client: Client, token: int) -> None:
+        if client.token == token and client.status is Status.IN_CARE:
+            self.end_episode(client, Kind.DISCHARGE, self.env.now)
+
+    def end_episode(self, client: Client, kind: Kind, time: float) -> None:
+        """Discharge or dropout: the slot frees and the next waiting client is assigned at once."""
+        clinician = client.clinician
+        assert clinician is not None
+        clinician.release(client)
+        client.status = Status.DISCHARGED if kind is Kind.DISCHARGE else Status.DROPPED_OUT
+        client.clinician = None
+        client.token += 1
+        self.log.add(time, kind, clinician.id, client.id)
+        clinician.add_task(TaskKind.DISCHARGE_SUMMARY, self.params.paperwork.discharge_summary_minutes,
+                           math.floor(time))
+        self.try_assign(clinician)
+
+    # -- staffing --------------------------------------------------------------------------------------------
+    def resign(self, clinician: Clinician) -> None:
+        staffing.resign(self, clinician)
+
+    # -- audits and policies ---------------------------------------------------------------------------------
+    def audits(self) -> Generator[simpy.Event, Any, None]:
+        """Chart audits: each late item since the last audit is found with some probability."""
+        while True:
+            interval = self.params.paperwork.audit_interval_weeks
+            if interval is None:
+                yield self.env.timeout(7.0)  # audits may be switched back on by a policy
+                continue
+            yield self.env.timeout(7.0 * interval)
+            self.audit()
+
+    def audit(self) -> None:
+        p = self.params
+        if not p.paperwork.enabled:
+            return
+        day = math.floor(self.env.now)
+        stream = self.streams["audits"]
+        for clinician in list(self.clinicians.values()):
+            findings = stream.binomial(clinician.desk.late_since_audit, p.paperwork.audit_detection_share)
+            clinician.desk.late_since_audit = 0
+            for _ in range(findings):
+                clinician.add_task(TaskKind.REMEDIATION, p.paperwork.remediation_minutes, day)
+            clinician.shock(findings * p.burnout.audit_finding_ee)
+            self.log.add(self.env.now, Kind.AUDIT, clinician.id, -1, findings)
+
+    def policies(self) -> Generator[simpy.Event, Any, None]:
+        ordered = sorted(enumerate(self.scenario.policies), key=lambda item: item[1].at_week)
+        for index, policy in ordered:
+            yield self.env.timeout(max(0.0, 7.0 * policy.at_week + DAY_START / 2 - self.env.now))
+            self.apply(index, policy.set)
+
+    def apply(self, index: int, changes: dict[str, Any]) -> None:
+        admin_before = self.params.staff.admin_staff
+        self.params = self.params.with_changes(changes)
+        self.target = target_caseload(self.params)
+        if self.params.staff.admin_staff != admin_before:
+            # SimPy resources have a fixed capacity: new referrals queue at a pool of the new size while
+            # the old pool finishes the work it holds.
+            self.admin = simpy.Resource(self.env, capacity=max(1, self.params.staff.admin_staff))
+        self.log.add(self.env.now, Kind.POLICY, value=index)
+        staffing.open_vacancies(self)
+        self.try_assign()

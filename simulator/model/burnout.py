@@ -1,0 +1,83 @@
+"""Pure formulas for emotional exhaustion (EE, MBI-EE scale 0-54) and the resignation hazard.
+
+The form follows the job demands-resources reading of the evidence (calibration notes c.3-c.6): demands accrue
+exhaustion, rest removes a fraction of it. Accrual is a weighted sum of the hours worked in the day, where an hour
+of paperwork weighs more than an hour of sessions and an after-hours hour weighs most, plus strain from tasks
+that fell late. Recovery is exponential in the rest hours, and after-hours work eats into the evening's rest
+(Homer 1985: hours worked both drain energy and suppress recovery). Because recovery is proportional, EE
+settles at a set-point that rises with demand, and a vacation's gain fades within weeks of return.
+
+No SimPy here: every function is a plain computation, tested against hand-computed values.
+"""
+
+from __future__ import annotations
+
+import math
+
+from simulator.scenario import Burnout, Climate, Turnover
+
+__all__ = [
+    "EE_MAX",
+    "WORKDAYS_PER_YEAR",
+    "annual_resignation_rate",
+    "desk_slowdown",
+    "ee_after_rest_day",
+    "ee_after_workday",
+    "effective_hazard_ratio",
+    "recovery_multiplier",
+    "resignation_probability",
+    "workday_load_hours",
+]
+
+EE_MAX = 54.0
+WORKDAYS_PER_YEAR = 5 * 365.25 / 7
+
+
+def workday_load_hours(session_min: float, desk_min: float, after_min: float, b: Burnout) -> float:
+    """Weighted hours of strain in one workday."""
+    return (b.session_weight * session_min + b.paperwork_weight * desk_min + b.after_hours_weight * after_min) / 60.0
+
+
+def recovery_multiplier(c: Climate) -> float:
+    """Support speeds recovery; 0.5 is the neutral point of the 0-1 support scale."""
+    return max(0.0, 1.0 + c.support_recovery_gain * (c.supervisor_support - 0.5))
+
+
+def _clip(ee: float) -> float:
+    return min(EE_MAX, max(0.0, ee))
+
+
+def ee_after_workday(ee: float, *, load_hours: float, late_tasks: int, after_min: float, susceptibility: float,
+                     b: Burnout, c: Climate) -> float:
+    """EE at the end of a workday: accrue the day's strain, then recover over the evening that is left."""
+    accrued = ee + susceptibility * b.ee_per_load_hour * load_hours + b.late_task_ee * late_tasks
+    rest_hours = max(0.0, b.evening_rest_hours - after_min / 60.0)
+    return _clip(accrued * math.exp(-b.recovery_per_rest_hour * recovery_multiplier(c) * rest_hours))
+
+
+def ee_after_rest_day(ee: float, *, b: Burnout, c: Climate) -> float:
+    """EE after a weekend or vacation day."""
+    return _clip(ee * math.exp(-b.recovery_per_rest_hour * recovery_multiplier(c) * b.rest_day_hours))
+
+
+def desk_slowdown(ee: float, b: Burnout) -> float:
+    """Multiplier on desk minutes: exhaustion makes paperwork slower (the loss cycle)."""
+    return 1.0 + b.efficiency_loss * ee / EE_MAX
+
+
+def effective_hazard_ratio(t: Turnover, c: Climate) -> float:
+    """The burnout hazard ratio after support buffers part of its excess (never below 1)."""
+    buffer = 1.0 - c.support_turnover_buffer * (c.supervisor_support - 0.5)
+    return max(1.0, 1.0 + (t.burnout_hazard_ratio - 1.0) * buffer)
+
+
+def annual_resignation_rate(ee: float, *, threshold: float, t: Turnover, c: Climate) -> float:
+    """Resignations per clinician-year at this EE: the base rate, times the hazard ratio when burned out."""
+    if ee >= threshold:
+        return t.base_annual_rate * effective_hazard_ratio(t, c)
+    return t.base_annual_rate
+
+
+def resignation_probability(annual_rate: float, days: float = 1.0) -> float:
+    """Probability of resigning within ``days`` workdays at a constant annual hazard rate."""
+    return -math.expm1(-annual_rate * days / WORKDAYS_PER_YEAR)

@@ -1,0 +1,34 @@
+"""How many clients a clinician should carry, and how a new hire ramps up to it."""
+
+from __future__ import annotations
+
+import math
+
+from simulator.scenario import Scenario
+
+__all__ = ["daily_minutes", "ramp", "target_caseload"]
+
+
+def daily_minutes(s: Scenario) -> tuple[float, float]:
+    """(contracted minutes, supervision minutes) in one workday."""
+    return s.staff.contract_hours_per_week * 60 / 5, s.staff.supervision_hours_per_week * 60 / 5
+
+
+def target_caseload(s: Scenario) -> int:
+    """Caseload that meets the productivity target, bounded by the cap.
+
+    The target is a share of contracted hours in *attended* sessions, so the caseload is inflated for no-shows:
+    billable minutes per week / (session minutes x sessions per week x attendance).
+    """
+    billable = s.workload.productivity_target * s.staff.contract_hours_per_week * 60
+    per_client = s.workload.session_minutes * s.demand.sessions_per_week * (1 - s.demand.no_show_rate)
+    if per_client <= 0:
+        return s.workload.caseload_cap
+    return max(1, min(s.workload.caseload_cap, math.floor(billable / per_client + 1e-9)))
+
+
+def ramp(days_employed: float, onboarding_weeks: float) -> float:
+    """Share of full caseload a new hire carries after ``days_employed`` calendar days (linear ramp)."""
+    if onboarding_weeks <= 0:
+        return 1.0
+    return min(1.0, max(0.0, days_employed / (onboarding_weeks * 7)))

@@ -1,0 +1,79 @@
+"""Clients and the waitlist.
+
+A client is plain data: the clinician who holds it, where it is in its episode, when its next session is. The
+waitlist is two FIFO queues, transferred clients ahead of new referrals (spec 2), with lazy removal: a client who
+reneges is marked and skipped when it reaches the head, so reneging costs O(1) however long the list is.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from simulator.model.clinician import Clinician
+
+__all__ = ["Client", "Status", "Waitlist"]
+
+
+class Status(IntEnum):
+    ADMIN = 0  # waiting for, or in, intake processing by admin staff
+    WAITING = 1  # on the waitlist
+    IN_CARE = 2
+    DISCHARGED = 3
+    DROPPED_OUT = 4
+    LOST = 5  # reneged from the waitlist, or left care at a transfer
+
+
+class Client:
+    __slots__ = ("clinician", "id", "joined_at", "needs_intake", "priority", "referred_at", "sessions_done",
+                 "sessions_needed", "status", "token", "weekday")
+
+    def __init__(self, client_id: int, referred_at: float) -> None:
+        self.id = client_id
+        self.referred_at = referred_at
+        self.joined_at = referred_at  # when it last joined the waitlist
+        self.status = Status.ADMIN
+        self.clinician: Clinician | None = None
+        self.needs_intake = True
+        self.sessions_done = 0
+        self.sessions_needed = 0  # geometric episodes: attended sessions to discharge (0 = time-limited)
+        self.priority = False  # a transferred client waiting for a new clinician
+        self.weekday = -1  # regular session weekday (0 = Monday), -1 until the first regular session
+        self.token = 0  # bumped at every move, so timers set for an earlier stay see they are stale
+
+
+class Waitlist:
+    """Transferred clients first, then new referrals, each FIFO."""
+
+    __slots__ = ("_new", "_transfers", "size")
+
+    def __init__(self) -> None:
+        self._transfers: deque[Client] = deque()
+        self._new: deque[Client] = deque()
+        self.size = 0
+
+    def put(self, client: Client, *, now: float) -> None:
+        client.status = Status.WAITING
+        client.joined_at = now
+        (self._transfers if client.priority else self._new).append(client)
+        self.size += 1
+
+    def get(self) -> Client | None:
+        """The head of the waitlist, or None when nobody is waiting."""
+        for queue in (self._transfers, self._new):
+            while queue:
+                client = queue.popleft()
+                if client.status is Status.WAITING:
+                    self.size -= 1
+                    return client
+        return None
+
+    def renege(self, client: Client) -> bool:
+        """Take a waiting client off the list (lazily); False if it was no longer waiting."""
+        if client.status is not Status.WAITING:
+            return False
+        client.status = Status.LOST
+        self.size -= 1
+        return True

@@ -1,0 +1,366 @@
+"""A clinician: a caseload, a diary of sessions, a desk of paperwork, and one SimPy process for the workdays.
+
+Each workday is a single SimPy event: at 08:00 the clinician's process wakes, and the day's split of contracted
+time (sessions, desk work, supervision, idle) and the evening's after-hours work are computed from the diary and
+the desk. Treating the day as one event keeps the model fast; the minute-level layout of the day is rebuilt only
+for the weeks a caller asks to trace (the "clinician's week" chart).
+
+A departure ends the process with ``simpy.Interrupt``, the way a breakdown interrupts a machine in SimPy's
+machine-shop example.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from simulator.events import DayRecord, Kind, TraceSegment
+from simulator.model import burnout as bo
+from simulator.model.caseload import daily_minutes, ramp
+from simulator.model.clients import Client, Status
+from simulator.model.desk import DOCUMENTATION, DeskQueue, DeskResult, TaskKind
+from simulator.scenario import Distribution
+
+if TYPE_CHECKING:
+    from simulator.model.agency import Agency
+
+__all__ = ["DAY_START", "Clinician", "is_workday", "next_workday"]
+
+DAY_START = 8 / 24  # workdays start at 08:00
+_EVENING_START_MIN = 19 * 60  # where after-hours work is drawn in a traced day
+
+
+def is_workday(day: int) -> bool:
+    return day % 7 < 5
+
+
+def next_workday(day: int) -> int:
+    day += 1
+    while not is_workday(day):
+        day += 1
+    return day
+
+
+def first_workday_after(time: float) -> int:
+    """The first workday whose 08:00 start is strictly after ``time``."""
+    day = math.floor(time)
+    if day + DAY_START <= time or not is_workday(day):
+        day = next_workday(day)
+    return day
+
+
+class Clinician:
+    def __init__(self, agency: Agency, clinician_id: int, *, hired_at: float, ee: float, susceptibility: float,
+                 vacation_weeks: frozenset[int], ramping: bool) -> None:
+        self.agency = agency
+        self.id = clinician_id
+        self.hired_at = hired_at
+        self.ee = ee
+        self.susceptibility = susceptibility
+        self.vacation_weeks = vacation_weeks
+        self.ramping = ramping
+        self.notice = False
+        self.caseload: set[Client] = set()
+        self.agenda: dict[int, list[Client]] = {}  # day -> clients booked that day
+        self.reviews: dict[int, list[Client]] = {}  # day -> clients whose plan review falls due
+        self.booked: dict[int, float] = {}  # day -> intake minutes booked on top of regular sessions
+        self.weekday_load = [0, 0, 0, 0, 0]  # regular clients per weekday
+        self.desk = DeskQueue()
+        self.last_day = math.floor(hired_at) - 1
+        self.month = int(hired_at // 30.4375)
+        self.process = agency.env.process(self.run())
+
+    # -- capacity -------------------------------------------------------------------------------------------
+    def capacity(self, now: float) -> float:
+        """Caseload slots: the target, scaled by the onboarding ramp; none while working out notice."""
+        if self.notice:
+            return 0.0
+        scale = ramp(now - self.hired_at, self.agency.params.turnover.onboarding_weeks) if self.ramping else 1.0
+        return self.agency.target * scale
+
+    def free_slots(self, now: float) -> int:
+        return math.floor(self.capacity(now) + 1e-9) - len(self.caseload)
+
+    def on_leave(self, day: int) -> bool:
+        return day // 7 in self.vacation_weeks
+
+    # -- the process -----------------------------------------------------------------------------------------
+    def run(self) -> Generator[simpy.Event, Any, None]:
+        env = self.agency.env
+        day = first_workday_after(env.now)
+        try:
+            while True:
+                yield env.timeout(day + DAY_START - env.now)
+                self.work_day(day)
+                day = next_workday(day)
+        except simpy.Interrupt:
+            return
+
+    def work_day(self, day: int) -> None:
+        p = self.agency.params
+        if p.burnout.enabled:
+            for _ in range(day - self.last_day - 1):  # weekend (or days before starting)
+                self.ee = bo.ee_after_rest_day(self.ee, b=p.burnout, c=p.climate)
+        self.last_day = day
+        if self.on_leave(day):
+            self.leave_day(day)
+            return
+        if self.ramping:
+            self.ramping = ramp(self.agency.env.now - self.hired_at, p.turnover.onboarding_weeks) < 1.0
+            self.agency.try_assign()
+        plan = self.see_clients(day)
+        self.create_routine_tasks(day)
+        self.finish_day(day, plan)
+
+    # -- sessions --------------------------------------------------------------------------------------------
+    def see_clients(self, day: int) -> DayPlan:
+        plan = DayPlan()
+        for client in self.agenda.pop(day, ()):
+            if client.clinician is self and client.status is Status.IN_CARE:
+                self.see(client, day, plan)
+        self.booked.pop(day, None)
+        for client in self.reviews.pop(day, ()):
+            if client.clinician is self and client.status is Status.IN_CARE:
+                self.add_task(TaskKind.PLAN_REVIEW, self.agency.params.paperwork.plan_review_minutes, day)
+                self.book_review(client, day)
+        return plan
+
+    def see(self, client: Client, day: int, plan: DayPlan) -> None:
+        agency = self.agency
+        p = agency.params
+        minutes = p.workload.intake_session_minutes if client.needs_intake else p.workload.session_minutes
+        time = day + DAY_START + (plan.session_min + plan.no_show_min) / 1440
+        plan.scheduled += 1
+        if agency.streams["attendance"].random() < p.demand.no_show_rate:
+            plan.no_shows += 1
+            plan.no_show_min += minutes
+            plan.slots.append(("no_show", minutes))
+            self.add_task(TaskKind.NO_SHOW_NOTE, p.paperwork.no_show_note_minutes, day)
+            if agency.streams["dropout"].random() < p.demand.dropout_after_no_show:
+                agency.end_episode(client, Kind.DROPOUT, time)
+            else:
+                self.book_next(client, day)
+            return
+        plan.session_min += minutes
+        plan.slots.append(("intake" if client.needs_intake else "session", minutes))
+        self.attended(client, day, time, plan)
+
+    def attended(self, client: Client, day: int, time: float, plan: DayPlan) -> None:
+        p = self.agency.params
+        plan.attended += 1
+        client.sessions_done += 1
+        if client.needs_intake:
+            plan.intakes += 1
+            client.needs_intake = False
+            self.agency.log.add(time, Kind.FIRST_SESSION, self.id, client.id, time - client.referred_at)
+            self.add_task(TaskKind.INTAKE_ASSESSMENT, p.paperwork.intake_assessment_minutes, day)
+            self.add_task(TaskKind.TREATMENT_PLAN, p.paperwork.treatment_plan_minutes, day)
+            self.book_review(client, day)
+        else:
+            self.add_task(TaskKind.NOTE, p.paperwork.note_minutes, day, due_days=p.paperwork.note_due_days)
+            if client.priority:  # first session with a transferred client: the plan is rewritten
+                client.priority = False
+                self.add_task(TaskKind.PLAN_REVIEW, p.paperwork.plan_review_minutes, day)
+        if 0 < client.sessions_needed <= client.sessions_done:
+            self.agency.end_episode(client, Kind.DISCHARGE, time)
+        else:
+            self.book_next(client, day)
+
+    # -- the diary -------------------------------------------------------------------------------------------
+    def book_first(self, client: Client, now: float) -> None:
+        """Book an intake (or a transferred client's first session) on the next workday with room for it."""
+        p = self.agency.params
+        minutes = p.workload.intake_session_minutes if client.needs_intake else p.workload.session_minutes
+        day = self.free_day(first_workday_after(now), minutes)
+        self.agenda.setdefault(day, []).append(client)
+        self.booked[day] = self.booked.get(day, 0.0) + minutes
+
+    def free_day(self, day: int, minutes: float) -> int:
+        p = self.agency.params
+        contract, supervision = daily_minutes(p)
+        first = None
+        for _ in range(20):
+            if not self.on_leave(day):
+                first = day if first is None else first
+                used = self.weekday_load[day % 7] * p.workload.session_minutes + self.booked.get(day, 0.0)
+                if contract - supervision - used >= minutes:
+                    return day
+            day = next_workday(day)
+        return first if first is not None else day
+
+    def book_next(self, client: Client, day: int) -> None:
+        if client.needs_intake:  # a missed intake is rebooked like a first appointment
+            self.book_first(client, day + 1)
+            return
+        if client.weekday < 0:
+            client.weekday = min(range(5), key=self.weekday_load.__getitem__)
+            self.weekday_load[client.weekday] += 1
+        interval = 7 / self.agency.params.demand.sessions_per_week
+        target = day + max(1, round(interval))
+        if interval >= 7:  # keep the client's regular weekday
+            target += (client.weekday - target % 7 + 3) % 7 - 3
+            target = target if target > day else target + 7
+        elif not is_workday(target):
+            target = next_workday(target)
+        self.agenda.setdefault(target, []).append(client)
+
+    def book_review(self, client: Client, day: int) -> None:
+        due = day + max(1, round(self.agency.params.paperwork.plan_review_days))
+        self.reviews.setdefault(due if is_workday(due) else next_workday(due), []).append(client)
+
+    def release(self, client: Client) -> None:
+        """Forget a client who left this caseload."""
+        self.caseload.discard(client)
+        if client.weekday >= 0:
+            self.weekday_load[client.weekday] -= 1
+            client.weekday = -1
+
+    # -- paperwork -------------------------------------------------------------------------------------------
+    def add_task(self, kind: TaskKind, minutes: Distribution | float, day: int, due_days: float | None = None) -> None:
+        paperwork = self.agency.params.paperwork
+        if not paperwork.enabled:
+            return
+        if isinstance(minutes, Distribution):
+            minutes = self.agency.streams["paperwork"].lognormal(minutes.mean, minutes.sd)
+        if kind in DOCUMENTATION:
+            minutes *= 1.0 - paperwork.offload_share
+        due = paperwork.document_due_days if due_days is None else due_days
+        self.desk.add(kind, minutes, day + math.ceil(due))
+
+    def create_routine_tasks(self, day: int) -> None:
+        paperwork = self.agency.params.paperwork
+        self.add_task(TaskKind.DAILY_ADMIN, paperwork.admin_minutes_per_day, day, due_days=0)
+        month = int(day // 30.4375)
+        if month != self.month:
+            self.month = month
+            self.add_task(TaskKind.COMPLIANCE, paperwork.compliance_hours_per_month * 60, day, due_days=30)
+
+    # -- end of day ------------------------------------------------------------------------------------------
+    def finish_day(self, day: int, plan: DayPlan) -> None:
+        agency = self.agency
+        p = agency.params
+        contract, supervision = daily_minutes(p)
+        available = contract - supervision
+        tracing = agency.tracing(day)
+        session_in = min(plan.session_min, available)
+        overrun = plan.session_min - session_in
+        slowdown = bo.desk_slowdown(self.ee, p.burnout) if p.burnout.enabled else 1.0
+        desk = self.desk.work(available - session_in, slowdown=slowdown, today=day, trace=tracing)
+        cap = max(0.0, p.paperwork.after_hours_max_minutes_per_day - overrun)
+        evening = DeskResult()
+        if cap > 0 and self.desk.has_due_by(next_workday(day)):
+            evening = self.desk.work(cap, slowdown=slowdown, today=day, until_due=next_workday(day), trace=tracing)
+        after = overrun + evening.minutes
+        late_new = self.desk.close_day(day)
+        self.update_ee(session_in, desk.minutes, after, late_new)
+        record = DayRecord(
+            day, self.id, "notice" if self.notice else "work", len(self.caseload), self.capacity(agency.env.now),
+            plan.scheduled, plan.attended, plan.intakes, plan.no_shows, contract, session_in, desk.minutes,
+            supervision, 0.0, available - session_in - desk.minutes, after, self.desk.backlog_minutes,
+            desk.notes_done + evening.notes_done, desk.notes_late + evening.notes_late, late_new, self.ee)
+        agency.log.days.append(record)
+        if tracing:
+            agency.log.trace.extend(lay_out_day(self.id, day, supervision, plan, desk, evening, available))
+        self.climate_and_turnover(day)
+
+    def update_ee(self, session_min: float, desk_min: float, after_min: float, late_new: int) -> None:
+        p = self.agency.params
+        if not p.burnout.enabled:
+            return
+        load = bo.workday_load_hours(session_min, desk_min, after_min, p.burnout)
+        self.ee = bo.ee_after_workday(self.ee, load_hours=load, late_tasks=late_new, after_min=after_min,
+                                      susceptibility=self.susceptibility, b=p.burnout, c=p.climate)
+
+    def shock(self, points: float) -> None:
+        if self.agency.params.burnout.enabled:
+            self.ee = min(bo.EE_MAX, self.ee + points)
+
+    def climate_and_turnover(self, day: int) -> None:
+        agency = self.agency
+        p = agency.params
+        now = agency.env.now
+        if agency.streams["climate"].random() < p.climate.conflict_incidents_per_year / bo.WORKDAYS_PER_YEAR:
+            self.shock(p.climate.conflict_ee_shock)
+            agency.log.add(now, Kind.CONFLICT, self.id, -1, p.climate.conflict_ee_shock)
+        if p.turnover.enabled and not self.notice:
+            rate = bo.annual_resignation_rate(self.ee, threshold=p.burnout.high_ee_threshold, t=p.turnover,
+                                              c=p.climate)
+            if agency.streams["turnover"].random() < bo.resignation_probability(rate):
+                agency.resign(self)
+
+    def leave_day(self, day: int) -> None:
+        agency = self.agency
+        p = agency.params
+        if p.burnout.enabled:
+            self.ee = bo.ee_after_rest_day(self.ee, b=p.burnout, c=p.climate)
+        if not self.on_leave(day - 1):  # deadlines pause for the week away
+            self.desk.postpone(7)
+        for client in self.agenda.pop(day, ()):
+            if client.clinician is self and client.status is Status.IN_CARE:
+                self.book_next(client, day)
+        for client in self.reviews.pop(day, ()):
+            if client.clinician is self and client.status is Status.IN_CARE:
+                self.reviews.setdefault(day + 7, []).append(client)
+        contract, _ = daily_minutes(p)
+        agency.log.days.append(DayRecord(
+            day, self.id, "leave", len(self.caseload), self.capacity(agency.env.now), 0, 0, 0, 0, contract,
+            0.0, 0.0, 0.0, contract, 0.0, 0.0, self.desk.backlog_minutes, 0, 0, 0, self.ee))
+        if agency.tracing(day):
+            agency.log.trace.append(TraceSegment(self.id, day, 480, 480 + contract, "leave", "vacation"))
+
+
+class DayPlan:
+    """What the diary held today."""
+
+    __slots__ = ("attended", "intakes", "no_show_min", "no_shows", "scheduled", "session_min", "slots")
+
+    def __init__(self) -> None:
+        self.scheduled = 0
+        self.attended = 0
+        self.intakes = 0
+        self.no_shows = 0
+        self.session_min = 0.0
+        self.no_show_min = 0.0
+        self.slots: list[tuple[str, float]] = []
+
+
+def lay_out_day(clinician: int, day: int, supervision: float, plan: DayPlan, desk: DeskResult,
+                evening: DeskResult, available: float) -> list[TraceSegment]:
+    """Minute-level blocks of a traced day: supervision, then appointments, then desk work, then the evening.
+
+    A no-show slot is shown as such; its minutes were desk time in the accounting, so desk blocks are consumed
+    for it and the day still adds up to the contracted minutes.
+    """
+    segments: list[TraceSegment] = []
+    clock = 480.0
+    if supervision > 0:
+        segments.append(TraceSegment(clinician, day, clock, clock + supervision, "supervision", "supervision"))
+        clock += supervision
+    chunks = list(desk.chunks)
+    for activity, minutes in plan.slots:
+        length = min(minutes, max(0.0, 480 + supervision + available - clock))
+        segments.append(TraceSegment(clinician, day, clock, clock + length, activity, activity))
+        clock += length
+        if activity == "no_show":
+            _consume(chunks, length)
+    for kind, minutes in chunks:
+        segments.append(TraceSegment(clinician, day, clock, clock + minutes, "paperwork", kind))
+        clock += minutes
+    clock = _EVENING_START_MIN
+    for kind, minutes in evening.chunks:
+        segments.append(TraceSegment(clinician, day, clock, clock + minutes, "after_hours", kind))
+        clock += minutes
+    return segments
+
+
+def _consume(chunks: list[tuple[str, float]], minutes: float) -> None:
+    while chunks and minutes > 1e-9:
+        kind, length = chunks[0]
+        if length > minutes:
+            chunks[0] = (kind, length - minutes)
+            return
+        minutes -= length
+        chunks.pop(0)
