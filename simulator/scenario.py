@@ -155,7 +155,7 @@ class Paperwork(_Frozen):
     discharge_summary_minutes: Distribution = dist(15, 6, unit="min", source="assumption",
                                                    description="Discharge summary at discharge or dropout.")
     admin_minutes_per_day: float = param(
-        30, unit="min/day", ge=0, le=480,
+        25, unit="min/day", ge=0, le=480,
         source="assumption; [G] social workers report 12% meetings and 11% phone time (Liquid Personnel 2012)",
         description="Fixed daily admin: email, calls, scheduling, meetings.")
     compliance_hours_per_month: float = param(3, unit="h/month", ge=0, le=80, source="assumption",
@@ -193,7 +193,7 @@ class Burnout(_Frozen):
                                      source="[S] MBI manual summaries: high EE >= 27",
                                      description="Cut-off for 'high emotional exhaustion'.")
     ee_per_load_hour: float = param(
-        0.205, unit="EE points per weighted hour", ge=0, le=10,
+        0.222, unit="EE points per weighted hour", ge=0, le=10,
         source="assumption: calibrated to steady-state mean EE 21 and 40% high EE [V O'Connor 2018]",
         description="EE accrued per weighted hour of work.")
     session_weight: float = param(1.0, unit="weight", ge=0, le=10, source="assumption (reference weight)",

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
+import pandas as pd
+
+from simulator.experiment import confidence_intervals
 from simulator.model.caseload import target_caseload
 from simulator.scenario import Scenario
 
-__all__ = ["erlang_c", "mmc_expectations"]
+__all__ = ["TARGETS", "Target", "calibration_table", "erlang_c", "mmc_expectations", "mmc_table"]
 
 
 def erlang_c(servers: int, offered_load: float) -> float:
@@ -35,3 +39,58 @@ def mmc_expectations(scenario: Scenario) -> dict[str, float]:
         "prob_wait": p_wait,
         "wait_days_assignment_mean": p_wait * service_days / (servers - load) if load < servers else math.inf,
     }
+
+
+@dataclass(frozen=True)
+class Target:
+    metric: str
+    target: str
+    low: float
+    high: float
+    source: str
+    checked: bool = True  # False: reported for information, not a calibration target
+
+
+#: Validation targets of spec 5 and calibration.md (b). A band is what the baseline mean must fall in.
+TARGETS: tuple[Target, ...] = (
+    Target("ee_high_share", "about 0.40", 0.31, 0.48, "[V] O'Connor et al. 2018: 40% (CI 31-48%)"),
+    Target("ee_mean", "about 21", 19.0, 24.0, "[V] O'Connor et al. 2018: mean MBI-EE 21.1"),
+    Target("turnover_rate_annual", "0.26-0.30", 0.20, 0.50, "[V] Bukach 2015, Fukui 2020; [S] Brabson 2020"),
+    Target("burned_out_exit_ratio", "about 2", 1.6, 2.7, "[V] Willard-Grace 2019 aOR 1.57; Hamidi 2018 RR 2.1"),
+    Target("no_show_rate", "about 0.20", 0.15, 0.28, "[V] Mitchell & Selmes 2007"),
+    Target("continuity_disruption_share", "about 0.24", 0.15, 0.35, "[V] Psychiatr Serv 2020: 24% in 12 months"),
+    Target("paperwork_share", "0.30-0.40", 0.30, 0.40, "[G] behavioural-health vendor data"),
+    Target("after_hours_hours_per_clinician_week", "5-7.5 (1-1.5 h/day)", 2.5, 10.0,
+           "[V] physician analogue: Arndt 2017 86 min/day; Sinsky 2016 1-2 h"),
+    Target("wait_days_first_session_mean", "about 70 days", 0.0, float("inf"),
+           "[G] ABH Massachusetts 2022: 10 weeks to adult intake", checked=False),
+)
+
+
+def calibration_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """Target vs simulated (mean and 95% CI over replications) for each validation target."""
+    intervals = confidence_intervals(summary).set_index("metric")
+    rows = []
+    for t in TARGETS:
+        mean, low, high = (float(intervals.loc[t.metric, c]) for c in ("mean", "ci_low", "ci_high"))
+        rows.append({"metric": t.metric, "target": t.target, "band_low": t.low, "band_high": t.high,
+                     "simulated": mean, "ci_low": low, "ci_high": high, "checked": t.checked,
+                     "within_band": t.low <= mean <= t.high, "source": t.source})
+    return pd.DataFrame(rows)
+
+
+def mmc_table(results: list[tuple[Scenario, pd.DataFrame]]) -> pd.DataFrame:
+    """Erlang C vs simulated for each M/M/c run (scenario, replication summary)."""
+    rows = []
+    for scenario, summary in results:
+        expected = mmc_expectations(scenario)
+        intervals = confidence_intervals(summary).set_index("metric")
+        for metric in ("prob_wait", "wait_days_assignment_mean"):
+            mean = float(intervals.loc[metric, "mean"])
+            rows.append({"servers": expected["servers"], "utilisation": expected["utilisation"],
+                         "metric": metric, "erlang_c": expected[metric], "simulated": mean,
+                         "ci_low": float(intervals.loc[metric, "ci_low"]),
+                         "ci_high": float(intervals.loc[metric, "ci_high"]),
+                         "relative_error": mean / expected[metric] - 1,
+                         "replications": len(summary)})
+    return pd.DataFrame(rows)

@@ -17,7 +17,7 @@ from simulator.model import staffing
 from simulator.model.caseload import target_caseload
 from simulator.model.clients import Client, Status, Waitlist
 from simulator.model.clinician import DAY_START, Clinician
-from simulator.model.desk import TaskKind
+from simulator.model.desk import TaskKind, task_specs
 from simulator.scenario import Scenario
 from simulator.streams import Streams
 
@@ -51,6 +51,8 @@ class Agency:
         self.waitlist = Waitlist()
         self.admin = simpy.Resource(self.env, capacity=max(1, scenario.staff.admin_staff))
         self.target = target_caseload(scenario)
+        self.task_specs = task_specs(scenario)
+        self.paperwork_stream = streams["paperwork"]
         self.vacancies = 0
         self._clinician_ids = 0
         self._client_ids = 0
@@ -181,7 +183,7 @@ class Agency:
         if transferred:
             clinician.shock(self.params.burnout.transfer_client_ee)
         elif self.params.staff.admin_staff == 0:  # no admin pool: the intake paperwork lands on the clinician
-            clinician.add_task(TaskKind.INTAKE_ADMIN, self.params.demand.intake_admin_minutes, math.floor(now))
+            clinician.add_task(TaskKind.INTAKE_ADMIN, math.floor(now))
 
     def place(self, client: Client, clinician: Clinician, now: float) -> None:
         """Put a client in a caseload and start its episode clock."""
@@ -211,8 +213,7 @@ class Agency:
         client.clinician = None
         client.token += 1
         self.log.add(time, kind, clinician.id, client.id)
-        clinician.add_task(TaskKind.DISCHARGE_SUMMARY, self.params.paperwork.discharge_summary_minutes,
-                           math.floor(time))
+        clinician.add_task(TaskKind.DISCHARGE_SUMMARY, math.floor(time))
         self.try_assign(clinician)
 
     # -- staffing --------------------------------------------------------------------------------------------
@@ -240,7 +241,7 @@ class Agency:
             findings = stream.binomial(clinician.desk.late_since_audit, p.paperwork.audit_detection_share)
             clinician.desk.late_since_audit = 0
             for _ in range(findings):
-                clinician.add_task(TaskKind.REMEDIATION, p.paperwork.remediation_minutes, day)
+                clinician.add_task(TaskKind.REMEDIATION, day)
             clinician.shock(findings * p.burnout.audit_finding_ee)
             self.log.add(self.env.now, Kind.AUDIT, clinician.id, -1, findings)
 
@@ -254,6 +255,7 @@ class Agency:
         admin_before = self.params.staff.admin_staff
         self.params = self.params.with_changes(changes)
         self.target = target_caseload(self.params)
+        self.task_specs = task_specs(self.params)
         if self.params.staff.admin_staff != admin_before:
             # SimPy resources have a fixed capacity: new referrals queue at a pool of the new size while
             # the old pool finishes the work it holds.

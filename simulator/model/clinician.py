@@ -21,8 +21,7 @@ from simulator.events import DayRecord, Kind, TraceSegment
 from simulator.model import burnout as bo
 from simulator.model.caseload import daily_minutes, ramp
 from simulator.model.clients import Client, Status
-from simulator.model.desk import DOCUMENTATION, DeskQueue, DeskResult, TaskKind
-from simulator.scenario import Distribution
+from simulator.model.desk import DeskQueue, DeskResult, TaskKind
 
 if TYPE_CHECKING:
     from simulator.model.agency import Agency
@@ -124,7 +123,7 @@ class Clinician:
         self.booked.pop(day, None)
         for client in self.reviews.pop(day, ()):
             if client.clinician is self and client.status is Status.IN_CARE:
-                self.add_task(TaskKind.PLAN_REVIEW, self.agency.params.paperwork.plan_review_minutes, day)
+                self.add_task(TaskKind.PLAN_REVIEW, day)
                 self.book_review(client, day)
         return plan
 
@@ -138,7 +137,7 @@ class Clinician:
             plan.no_shows += 1
             plan.no_show_min += minutes
             plan.slots.append(("no_show", minutes))
-            self.add_task(TaskKind.NO_SHOW_NOTE, p.paperwork.no_show_note_minutes, day)
+            self.add_task(TaskKind.NO_SHOW_NOTE, day)
             if agency.streams["dropout"].random() < p.demand.dropout_after_no_show:
                 agency.end_episode(client, Kind.DROPOUT, time)
             else:
@@ -156,14 +155,14 @@ class Clinician:
             plan.intakes += 1
             client.needs_intake = False
             self.agency.log.add(time, Kind.FIRST_SESSION, self.id, client.id, time - client.referred_at)
-            self.add_task(TaskKind.INTAKE_ASSESSMENT, p.paperwork.intake_assessment_minutes, day)
-            self.add_task(TaskKind.TREATMENT_PLAN, p.paperwork.treatment_plan_minutes, day)
+            self.add_task(TaskKind.INTAKE_ASSESSMENT, day)
+            self.add_task(TaskKind.TREATMENT_PLAN, day)
             self.book_review(client, day)
         else:
-            self.add_task(TaskKind.NOTE, p.paperwork.note_minutes, day, due_days=p.paperwork.note_due_days)
+            self.add_task(TaskKind.NOTE, day)
             if client.priority:  # first session with a transferred client: the plan is rewritten
                 client.priority = False
-                self.add_task(TaskKind.PLAN_REVIEW, p.paperwork.plan_review_minutes, day)
+                self.add_task(TaskKind.PLAN_REVIEW, day)
         if 0 < client.sessions_needed <= client.sessions_done:
             self.agency.end_episode(client, Kind.DISCHARGE, time)
         else:
@@ -219,24 +218,22 @@ class Clinician:
             client.weekday = -1
 
     # -- paperwork -------------------------------------------------------------------------------------------
-    def add_task(self, kind: TaskKind, minutes: Distribution | float, day: int, due_days: float | None = None) -> None:
-        paperwork = self.agency.params.paperwork
-        if not paperwork.enabled:
+    def add_task(self, kind: TaskKind, day: int, minutes: float | None = None) -> None:
+        """Put a task on the desk; its minutes are drawn from the scenario unless given."""
+        spec = self.agency.task_specs.get(kind)
+        if spec is None:  # paperwork is switched off
             return
-        if isinstance(minutes, Distribution):
-            minutes = self.agency.streams["paperwork"].lognormal(minutes.mean, minutes.sd)
-        if kind in DOCUMENTATION:
-            minutes *= 1.0 - paperwork.offload_share
-        due = paperwork.document_due_days if due_days is None else due_days
-        self.desk.add(kind, minutes, day + math.ceil(due))
+        mu, sigma, factor, due_days = spec
+        if minutes is None:
+            minutes = math.exp(mu + sigma * self.agency.paperwork_stream.normal()) if sigma > 0 else mu
+        self.desk.add(kind, minutes * factor, day + due_days)
 
     def create_routine_tasks(self, day: int) -> None:
-        paperwork = self.agency.params.paperwork
-        self.add_task(TaskKind.DAILY_ADMIN, paperwork.admin_minutes_per_day, day, due_days=0)
+        self.add_task(TaskKind.DAILY_ADMIN, day)
         month = int(day // 30.4375)
         if month != self.month:
             self.month = month
-            self.add_task(TaskKind.COMPLIANCE, paperwork.compliance_hours_per_month * 60, day, due_days=30)
+            self.add_task(TaskKind.COMPLIANCE, day)
 
     # -- end of day ------------------------------------------------------------------------------------------
     def finish_day(self, day: int, plan: DayPlan) -> None:

@@ -8,10 +8,14 @@ day ``D`` is on time if finished by the end of day ``D``; once a day ends with i
 from __future__ import annotations
 
 import heapq
+import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-__all__ = ["DeskQueue", "DeskResult", "TaskKind"]
+from simulator.scenario import Distribution, Scenario
+from simulator.streams import lognormal_params
+
+__all__ = ["DOCUMENTATION", "DeskQueue", "DeskResult", "TaskKind", "TaskSpec", "task_specs"]
 
 
 class TaskKind(StrEnum):
@@ -30,6 +34,38 @@ class TaskKind(StrEnum):
 #: Clinical documentation, the part a scribe or AI assistant can take over (``paperwork.offload_share``).
 DOCUMENTATION = frozenset({TaskKind.NOTE, TaskKind.NO_SHOW_NOTE, TaskKind.INTAKE_ASSESSMENT,
                            TaskKind.TREATMENT_PLAN, TaskKind.PLAN_REVIEW, TaskKind.DISCHARGE_SUMMARY})
+
+
+#: (mu, sigma, offload factor, due in days): a lognormal with sigma 0 is the constant mu minutes.
+TaskSpec = tuple[float, float, float, int]
+
+
+def task_specs(s: Scenario) -> dict[TaskKind, TaskSpec]:
+    """How long each kind of task takes and when it is due, precomputed once per parameter set."""
+    if not s.paperwork.enabled:
+        return {}
+    w = s.paperwork
+    sized: dict[TaskKind, Distribution | float] = {
+        TaskKind.NOTE: w.note_minutes, TaskKind.NO_SHOW_NOTE: w.no_show_note_minutes,
+        TaskKind.INTAKE_ASSESSMENT: w.intake_assessment_minutes, TaskKind.TREATMENT_PLAN: w.treatment_plan_minutes,
+        TaskKind.PLAN_REVIEW: w.plan_review_minutes, TaskKind.DISCHARGE_SUMMARY: w.discharge_summary_minutes,
+        TaskKind.REMEDIATION: w.remediation_minutes, TaskKind.INTAKE_ADMIN: s.demand.intake_admin_minutes,
+        TaskKind.DAILY_ADMIN: w.admin_minutes_per_day, TaskKind.COMPLIANCE: 60 * w.compliance_hours_per_month,
+    }
+    due = {TaskKind.NOTE: w.note_due_days, TaskKind.NO_SHOW_NOTE: w.note_due_days, TaskKind.DAILY_ADMIN: 0,
+           TaskKind.COMPLIANCE: 30}
+    specs: dict[TaskKind, TaskSpec] = {}
+    for kind, size in sized.items():
+        mu, sigma = (size, 0.0) if not isinstance(size, Distribution) else _lognormal(size)
+        factor = 1.0 - w.offload_share if kind in DOCUMENTATION else 1.0
+        specs[kind] = (mu, sigma, factor, math.ceil(due.get(kind, w.document_due_days)))
+    return specs
+
+
+def _lognormal(d: Distribution) -> tuple[float, float]:
+    if d.sd <= 0 or d.mean <= 0:
+        return d.mean, 0.0
+    return lognormal_params(d.mean, d.sd)
 
 
 @dataclass
