@@ -6,6 +6,7 @@ scenario is never modified: a timed policy swaps in a new frozen scenario as ``A
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Collection, Generator
 from typing import Any
@@ -138,11 +139,11 @@ class Agency:
         patience = self.params.demand.patience_weeks
         if patience is not None:
             timer = self.env.timeout(self.streams["patience"].exponential(7.0 * patience))
-            timer.callbacks.append(lambda _, c=client, token=client.token: self.renege(c, token))
+            timer.callbacks.append(functools.partial(self.renege, client, client.token))
         if queued_before == 0:  # otherwise every slot is taken already (see try_assign)
             self.try_assign()
 
-    def renege(self, client: Client, token: int) -> None:
+    def renege(self, client: Client, token: int, _: simpy.Event) -> None:
         if client.token == token and self.waitlist.renege(client):
             self.log.add(self.env.now, Kind.RENEGE, -1, client.id, self.env.now - client.joined_at)
 
@@ -198,9 +199,9 @@ class Agency:
             return
         days = 7.0 * demand.mean_sessions_per_episode / demand.sessions_per_week
         timer = self.env.timeout(self.streams["episodes"].exponential(days))
-        timer.callbacks.append(lambda _, c=client, token=client.token: self.episode_over(c, token))
+        timer.callbacks.append(functools.partial(self.episode_over, client, client.token))
 
-    def episode_over(self, client: Client, token: int) -> None:
+    def episode_over(self, client: Client, token: int, _: simpy.Event) -> None:
         if client.token == token and client.status is Status.IN_CARE:
             self.end_episode(client, Kind.DISCHARGE, self.env.now)
 

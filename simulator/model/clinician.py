@@ -148,7 +148,6 @@ class Clinician:
         self.attended(client, day, time, plan)
 
     def attended(self, client: Client, day: int, time: float, plan: DayPlan) -> None:
-        p = self.agency.params
         plan.attended += 1
         client.sessions_done += 1
         if client.needs_intake:
@@ -218,14 +217,13 @@ class Clinician:
             client.weekday = -1
 
     # -- paperwork -------------------------------------------------------------------------------------------
-    def add_task(self, kind: TaskKind, day: int, minutes: float | None = None) -> None:
-        """Put a task on the desk; its minutes are drawn from the scenario unless given."""
+    def add_task(self, kind: TaskKind, day: int) -> None:
+        """Put a task created on ``day`` on the desk, its minutes drawn from the scenario's distribution."""
         spec = self.agency.task_specs.get(kind)
         if spec is None:  # paperwork is switched off
             return
         mu, sigma, factor, due_days = spec
-        if minutes is None:
-            minutes = math.exp(mu + sigma * self.agency.paperwork_stream.normal()) if sigma > 0 else mu
+        minutes = math.exp(mu + sigma * self.agency.paperwork_stream.normal()) if sigma > 0 else mu
         self.desk.add(kind, minutes * factor, day + due_days)
 
     def create_routine_tasks(self, day: int) -> None:
@@ -293,7 +291,7 @@ class Clinician:
         p = agency.params
         if p.burnout.enabled:
             self.ee = bo.ee_after_rest_day(self.ee, b=p.burnout, c=p.climate)
-        if not self.on_leave(day - 1):  # deadlines pause for the week away
+        if day % 7 == 0 or not self.on_leave(day - 1):  # deadlines pause for each week away
             self.desk.postpone(7)
         for client in self.agenda.pop(day, ()):
             if client.clinician is self and client.status is Status.IN_CARE:
