@@ -69,7 +69,8 @@ TARGETS: tuple[Target, ...] = (
 
 
 def _intervals(summary: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    return {str(row["metric"]): {str(k): v for k, v in row.items()} for row in confidence_intervals(summary).to_dict("records")}
+    rows = confidence_intervals(summary).to_dict("records")
+    return {str(row["metric"]): {str(key): value for key, value in row.items()} for row in rows}
 
 
 def calibration_table(summary: pd.DataFrame) -> pd.DataFrame:
