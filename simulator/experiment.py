@@ -143,6 +143,12 @@ def _interval(values: np.ndarray, level: float) -> tuple[float, float, float]:
     return mean, t_quantile(0.5 + level / 2, n - 1) * sd / math.sqrt(n), sd
 
 
+def _nanmean(values: np.ndarray) -> float:
+    """Mean ignoring NaN; NaN (without numpy's empty-slice warning) when every value is NaN."""
+    kept = values[~np.isnan(values)]
+    return float(kept.mean()) if len(kept) else float("nan")
+
+
 def confidence_intervals(summary: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """Mean and t confidence interval of every metric across replications (a tidy table)."""
     rows = []
@@ -173,7 +179,7 @@ def compare(base: ExperimentResult | pd.DataFrame, other: ExperimentResult | pd.
         y = paired[f"{metric.name}_other"].to_numpy(dtype=float)
         diff, half, _ = _interval(y - x, level)
         rows.append({"metric": metric.name, "unit": metric.unit, "better": metric.better,
-                     "base_mean": float(np.nanmean(x)), "other_mean": float(np.nanmean(y)),
+                     "base_mean": _nanmean(x), "other_mean": _nanmean(y),
                      "diff_mean": diff, "ci_low": diff - half, "ci_high": diff + half,
                      "significant": bool(half == half and abs(diff) > half), "replications": len(paired)})
     return pd.DataFrame(rows)

@@ -1,0 +1,316 @@
+"""The command line: ``paperwork-sim run | compare | validate | schema | validation-report``.
+
+Also ``python -m simulator``.
+The top floor of the package: it loads scenarios, runs experiments and writes files, and nothing below imports it.
+Bad input of any kind ends with one message on stderr and exit code 2, never a traceback; Ctrl-C ends with 130.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from simulator.errors import ScenarioError
+from simulator.experiment import ExperimentResult, compare, run_experiment
+from simulator.loader import dump_scenario, load_scenario, parse_override
+from simulator.metrics import METRICS
+from simulator.output import atomic_write_text, write_comparison, write_results
+from simulator.scenario import Scenario
+from simulator.validation import calibration_table, mmc_table, validation_markdown
+
+__all__ = ["app", "main"]
+
+BAD_INPUT = 2
+INTERRUPTED = 130  # the shell's convention for death by SIGINT
+
+app = typer.Typer(name="paperwork-sim", no_args_is_help=True, add_completion=False,
+                  help="Simulate what paperwork does to a mental-health workforce, and test policies against it.")
+
+
+def _check_overrides(values: list[str] | None) -> list[str]:
+    """Reject a malformed ``--set`` before anything runs (unknown paths and bad values fail at load time)."""
+    for text in values or []:
+        try:
+            parse_override(text)
+        except (ScenarioError, ValueError) as error:
+            raise typer.BadParameter(str(error)) from None
+    return values or []
+
+
+ScenarioFile = Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario YAML file.", show_default=False)]
+Reps = Annotated[int | None, typer.Option("--reps", min=1, show_default="the scenario's replications",
+                                          help="Number of replications.")]
+Seed = Annotated[int | None, typer.Option("--seed", min=0, max=2**63 - 1, show_default="the scenario's seed",
+                                          help="Root random seed.")]
+Jobs = Annotated[int, typer.Option("--jobs", min=1, help="Worker processes; results do not depend on it.")]
+Sets = Annotated[list[str] | None, typer.Option(
+    "--set", metavar="PATH=VALUE", callback=_check_overrides, show_default=False,
+    help="Override a parameter by dotted path, e.g. --set paperwork.offload_share=0.2 (repeatable).")]
+OutDir = Annotated[Path | None, typer.Option("--out", file_okay=False, show_default=False,
+                                             help="Directory to write the result files to.")]
+
+
+def main() -> None:
+    """Console-script entry point (``paperwork-sim``)."""
+    app()
+
+
+@app.command("run")
+def run_command(ctx: typer.Context, scenario: ScenarioFile, reps: Reps = None, seed: Seed = None, jobs: Jobs = 1,
+                sets: Sets = None, out: OutDir = None,
+                events: Annotated[bool, typer.Option("--events", help="Also write events.csv.gz (with --out).")]
+                = False) -> None:
+    """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
+    if events and out is None:
+        typer.echo("note: --events writes events.csv.gz, so it needs --out; running without it", err=True)
+    with _errors_reported():
+        _prepare(out)
+        resolved = _load(scenario, sets, reps, seed)
+        with _progress() as track:
+            result = run_experiment(resolved, jobs=jobs, events=events and out is not None,
+                                    progress=track(resolved.name, resolved.replications))
+        _report_time(result)
+        _console().print(_intervals_table(result))
+        if out is not None:
+            paths = write_results(result, out, scenario_yaml=dump_scenario(resolved), events=events,
+                                  command=_command_line(ctx))
+            typer.echo(f"wrote {len(paths)} files to {out}", err=True)
+
+
+@app.command("compare")
+def compare_command(ctx: typer.Context, base: Annotated[Path, typer.Argument(metavar="BASE", show_default=False)],
+                    other: Annotated[Path, typer.Argument(metavar="OTHER", show_default=False)],
+                    reps: Reps = None, seed: Seed = None, jobs: Jobs = 1, sets: Sets = None,
+                    out: OutDir = None) -> None:
+    """Run BASE and OTHER with common random numbers and print their paired differences (OTHER - BASE).
+
+    Both use BASE's seed and replications unless --seed / --reps say otherwise; --set applies to both.
+    """
+    with _errors_reported():
+        _prepare(out)
+        base_scenario = _load(base, sets, reps, seed)
+        # The same seed and replication count on both sides is what pairs replication k with replication k.
+        other_scenario = _load(other, sets, base_scenario.replications, base_scenario.seed)
+        with _progress() as track:
+            base_result, other_result = (run_experiment(s, jobs=jobs, progress=track(s.name, s.replications))
+                                         for s in (base_scenario, other_scenario))
+        table = compare(base_result, other_result)
+        _console().print(_comparison_table(table, base_result, other_result))
+        if out is not None:
+            sides = {"base": (base_result, dump_scenario(base_scenario)),
+                     "other": (other_result, dump_scenario(other_scenario))}
+            paths = write_comparison(table, sides, out, command=_command_line(ctx))
+            typer.echo(f"wrote {len(paths)} files to {out}", err=True)
+
+
+@app.command("validate")
+def validate_command(scenarios: Annotated[list[Path], typer.Argument(metavar="SCENARIO", show_default=False)]) -> None:
+    """Check scenario files: "ok" for each good one, every problem (file:line: field: reason) of each bad one."""
+    bad = 0
+    with _errors_reported():
+        for path in scenarios:
+            problems = _problems(path)
+            bad += bool(problems)
+            for line in problems:
+                typer.echo(line, err=True)
+    if bad:
+        typer.echo(f"{bad} of {len(scenarios)} scenario files have problems", err=True)
+        raise typer.Exit(BAD_INPUT)
+
+
+@app.command("schema")
+def schema_command(out: Annotated[Path | None, typer.Option("--out", dir_okay=False, show_default=False,
+                                                            help="File to write instead of printing.")]
+                   = None) -> None:
+    """Print the JSON Schema of a scenario file (units, ranges and sources of every parameter)."""
+    # allow_nan=False: an infinite bound must fail here rather than produce JSON that editors reject.
+    text = json.dumps(Scenario.model_json_schema(), indent=2, allow_nan=False) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    with _errors_reported():
+        atomic_write_text(out, text)
+    typer.echo(f"wrote {out}", err=True)
+
+
+@app.command("validation-report")
+def validation_report_command(
+        reps: Annotated[int, typer.Option("--reps", min=2, help="Baseline replications.")] = 10,
+        jobs: Jobs = 2,
+        scenarios: Annotated[Path, typer.Option("--scenarios", file_okay=False, help="Scenario folder.")]
+        = Path("scenarios"),
+        out: Annotated[Path, typer.Option("--out", dir_okay=False, help="Markdown file to write.")]
+        = Path("docs/validation.md")) -> None:
+    """Run the baseline against the evidence and the M/M/c reduction against Erlang C; write the tables."""
+    with _errors_reported():
+        baseline = load_scenario(scenarios / "baseline.yaml", [f"replications={reps}"])
+        mmc = [load_scenario(scenarios / "validation" / "mmc.yaml", extra) for extra in
+               ([], ["demand.referrals_per_week=17.5"])]
+        with _progress() as track:
+            base = run_experiment(baseline, jobs=jobs, progress=track(baseline.name, reps))
+            queues = [(s, run_experiment(s, jobs=jobs, progress=track(f"{s.name} ({s.demand.referrals_per_week:g}/wk)",
+                                                                      s.replications)).summary) for s in mmc]
+        command = f"paperwork-sim validation-report --reps {reps} --scenarios {scenarios} --out {out}"
+        text = validation_markdown(calibration_table(base.summary), mmc_table(queues), replications=reps,
+                                   seed=baseline.seed, command=command)
+        atomic_write_text(out, text)
+    typer.echo(f"wrote {out}", err=True)
+
+
+def _problems(path: Path) -> list[str]:
+    """The problem lines of one scenario file (after printing "ok" if there are none)."""
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as error:
+        return str(error).splitlines()
+    except OSError as error:
+        return [_describe(error)]
+    typer.echo(f"ok {path} ({scenario.name})")
+    return []
+
+
+def _load(path: Path, sets: Sequence[str] | None, reps: int | None, seed: int | None) -> Scenario:
+    """Load a scenario with the --set overrides, and --reps / --seed folded in as overrides too.
+
+    Folding them in makes the resolved scenario (written to scenario.yaml) describe the run exactly, so running
+    that file again reproduces the results.
+    """
+    overrides = list(sets or [])
+    if reps is not None:
+        overrides.append(f"replications={reps}")
+    if seed is not None:
+        overrides.append(f"seed={seed}")
+    return load_scenario(path, overrides)
+
+
+def _prepare(out: Path | None) -> None:
+    # Create the output directory before the run, so an unwritable path fails now rather than after an hour.
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+
+
+@contextmanager
+def _errors_reported() -> Iterator[None]:
+    """Turn bad input into its message on stderr and exit code 2, and Ctrl-C into exit code 130."""
+    try:
+        yield
+    except ScenarioError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(BAD_INPUT) from None
+    except OSError as error:
+        typer.echo(_describe(error), err=True)
+        raise typer.Exit(BAD_INPUT) from None
+    except KeyboardInterrupt:
+        # Every file is written atomically (simulator.output), so this is true wherever the interrupt landed.
+        typer.echo("interrupted; no partial files were written", err=True)
+        raise typer.Exit(INTERRUPTED) from None
+
+
+def _describe(error: OSError) -> str:
+    where = f"{error.filename}: " if error.filename is not None else ""
+    return f"error: {where}{error.strerror or error}"
+
+
+def _console(*, stderr: bool = False) -> Console:
+    # Built per command, not at import, so it sees the streams and terminal width of this invocation.
+    console = Console(stderr=stderr)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 160  # piped to a file or a log: rich's 80 columns would cut metric names short
+    return console
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int], Callable[[int, int], None]]]:
+    """A progress bar on stderr; ``track(label, total)`` adds a task and returns its progress callback."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("replications"),
+               TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=_console(stderr=True), transient=True) as bar:
+
+        def track(label: str, total: int) -> Callable[[int, int], None]:
+            task = bar.add_task(label, total=total)
+            return lambda done, n: bar.update(task, completed=done, total=n)
+
+        yield track
+
+
+def _report_time(result: ExperimentResult) -> None:
+    typer.echo(f"{len(result.summary)} replications in {result.wall_seconds:.1f} s "
+               f"({result.sim_events:,} SimPy events)", err=True)
+
+
+def _fmt(value: float) -> str:
+    if value != value:  # NaN: e.g. a ratio with no denominator, or a CI from one replication
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
+def _table(title: str, caption: str, columns: Sequence[str]) -> Table:
+    """A table whose first column is the metric name, kept whole because it is the CSV column name too."""
+    table = Table(title=escape(title), caption=caption)  # escape: a scenario name is not rich markup
+    table.add_column("metric", no_wrap=True, min_width=max(len(m.name) for m in METRICS))
+    for column in columns:
+        table.add_column(escape(column), justify="left" if column in ("95% CI", "unit") else "right")
+    return table
+
+
+def _intervals_table(result: ExperimentResult) -> Table:
+    table = _table(f"{result.scenario.name}: {len(result.summary)} replications, seed {result.seed}",
+                   "mean over replications and 95% t confidence interval", ("mean", "95% CI", "unit"))
+    for row in _records(result.intervals()):
+        table.add_row(str(row["metric"]), _fmt(row["mean"]), f"{_fmt(row['ci_low'])} to {_fmt(row['ci_high'])}",
+                      str(row["unit"]))
+    return table
+
+
+def _comparison_table(paired: pd.DataFrame, base: ExperimentResult, other: ExperimentResult) -> Table:
+    table = _table(f"{other.scenario.name} - {base.scenario.name}: {len(base.summary)} paired replications, "
+                   f"seed {base.seed}",
+                   "difference = other - base, paired by replication (common random numbers); "
+                   "* its 95% CI excludes 0 (green: better, red: worse)",
+                   (base.scenario.name, other.scenario.name, "difference", "95% CI", "", "unit"))
+    for row in _records(paired):
+        table.add_row(str(row["metric"]), _fmt(row["base_mean"]), _fmt(row["other_mean"]), _fmt(row["diff_mean"]),
+                      f"{_fmt(row['ci_low'])} to {_fmt(row['ci_high'])}", _marker(row), str(row["unit"]))
+    return table
+
+
+def _marker(row: dict[str, Any]) -> str:
+    if not row["significant"]:
+        return ""
+    if row["better"] not in ("lower", "higher"):  # a metric with no good direction (e.g. the no-show rate)
+        return "*"
+    improved = (row["diff_mean"] < 0) == (row["better"] == "lower")
+    return "[green]*[/]" if improved else "[red]*[/]"
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(key): value for key, value in row.items()} for row in frame.to_dict("records")]
+
+
+def _command_line(ctx: typer.Context) -> str:
+    """The command as it could be retyped, rebuilt from the parsed parameters (recorded in the manifest)."""
+    words: list[str] = []
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if value is None or value is False:
+            continue
+        values = value if isinstance(value, list | tuple) else [value]
+        if param.param_type_name != "option":
+            words += [str(v) for v in values]
+        elif value is True:
+            words.append(param.opts[0])
+        else:
+            words += [item for v in values for item in (param.opts[0], str(v))]
+    return f"{ctx.command_path} {shlex.join(words)}"

@@ -1,0 +1,265 @@
+"""Scenario files to a validated ``Scenario``: inheritance, command-line overrides, and errors people can act on.
+
+A scenario file is read like a letter with a cover note: ``extends: baseline.yaml`` says "start from that file",
+and the child's keys are laid over the parent's (mappings merge key by key; lists and scalars replace). The
+``--set dotted.path=value`` overrides are laid over the result, and only then is the whole validated once. Each
+dotted path remembers the file and line that last set it, so a bad inherited value is reported in the parent
+file and a bad override as ``<command line>``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from simulator.diagnostics import describe_errors, path_problem, section_model
+from simulator.errors import Problem, ScenarioError
+from simulator.scenario import Scenario
+from simulator.yamlsource import Document, Location, read_value, read_yaml
+
+__all__ = [
+    "COMMAND_LINE",
+    "Problem",
+    "ScenarioError",
+    "apply_overrides",
+    "dump_scenario",
+    "load_scenario",
+    "load_scenario_text",
+    "parse_override",
+]
+
+COMMAND_LINE = "<command line>"
+MAX_FILE_BYTES = 1_000_000
+_COMMAND_LINE_AT: Location = (COMMAND_LINE, None)
+
+
+def load_scenario(path: str | Path, overrides: Sequence[str] = (), *, allowed_root: Path | None = None) -> Scenario:
+    """Load a scenario file, resolving ``extends`` and applying ``--set`` overrides; ``ScenarioError`` if bad.
+
+    ``allowed_root`` confines every ``extends`` target to one folder (the web app passes it for uploads).
+    """
+    label, file = str(path), Path(path)
+    raw = _read(file, label, (label, None), "")
+    chain = (_resolved(file, label, (label, None), ""),)
+    return _build(read_yaml(raw, label), label, file.parent, chain, overrides, allowed_root)
+
+
+def load_scenario_text(text: str | bytes, *, name: str = "<upload>", base_dir: Path | None = None,
+                       overrides: Sequence[str] = (), allowed_root: Path | None = None) -> Scenario:
+    """Load a scenario from text (an upload, an editor buffer); ``name`` labels it in problems.
+
+    ``extends`` targets resolve against ``base_dir``, else ``allowed_root``, else the working directory.
+    """
+    base = base_dir or allowed_root or Path.cwd()
+    return _build(read_yaml(text, name), name, base, (), overrides, allowed_root)
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """``"paperwork.note_minutes.mean=20"`` -> ``("paperwork.note_minutes.mean", 20)``, the value read as YAML.
+
+    Only the form is checked here; whether the path exists is checked when the override is applied.
+    """
+    path, equals, value = text.partition("=")
+    path = path.strip()
+    if not equals or not path:
+        raise ScenarioError.single(COMMAND_LINE, None, path, f"expected PATH=VALUE, e.g. "
+                                   f"paperwork.offload_share=0.2 (got {text!r})")
+    if any(not key or key != key.strip() for key in path.split(".")):
+        raise ScenarioError.single(COMMAND_LINE, None, path, "not a dotted parameter path such as "
+                                   "'paperwork.offload_share'")
+    try:
+        return path, read_value(value, COMMAND_LINE, path)
+    except ScenarioError as error:  # a line inside a one-line value would only confuse
+        raise ScenarioError(replace(problem, line=None) for problem in error.problems) from None
+
+
+def apply_overrides(scenario: Scenario, overrides: Sequence[str] | Mapping[str, Any]) -> Scenario:
+    """A new validated scenario with the overrides applied (``["staff.clinicians=40"]`` or a mapping).
+
+    Unlike ``Scenario.with_changes`` this keeps the scenario's policies, and reports problems as the loader does.
+    """
+    data = scenario.model_dump()
+    where: dict[str, Location] = {}
+    problems = _apply_all(data, where, overrides)
+    return _validated(data, where, _COMMAND_LINE_AT, problems)
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """The fully resolved scenario as YAML, keys in schema order; loading it gives back an equal scenario."""
+    return yaml.safe_dump(_plain(scenario.model_dump()), sort_keys=False, allow_unicode=True, width=110)
+
+
+def _build(document: Document, label: str, base_dir: Path, chain: tuple[Path, ...], overrides: Sequence[str],
+           allowed_root: Path | None) -> Scenario:
+    merged = _resolve_extends(document, base_dir, chain, allowed_root)
+    data, where = merged.data, dict(merged.where)
+    problems = _apply_all(data, where, overrides)
+    return _validated(data, where, (label, None), problems)
+
+
+def _validated(data: dict[str, Any], where: Mapping[str, Location], fallback: Location,
+               problems: list[Problem]) -> Scenario:
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        problems = [*problems, *describe_errors(error, data, where, fallback)]
+    else:
+        if not problems:
+            return scenario
+    raise ScenarioError(problems)
+
+
+# --- extends -------------------------------------------------------------------------------------------------
+
+
+def _resolve_extends(document: Document, base_dir: Path, chain: tuple[Path, ...],
+                     allowed_root: Path | None) -> Document:
+    """The document laid over its parent chain, with ``extends`` removed."""
+    if "extends" not in document.data:
+        return document
+    data = {key: value for key, value in document.data.items() if key != "extends"}
+    where = {path: at for path, at in document.where.items() if path != "extends" and
+             not path.startswith("extends.")}
+    parent_file, label, resolved = _extends_target(document, base_dir, chain, allowed_root)
+    parent = read_yaml(_read(parent_file, label, document.where["extends"], "extends"), label)
+    parent = _resolve_extends(parent, parent_file.parent, (*chain, resolved), allowed_root)
+    return _overlay(parent, Document(data, where))
+
+
+def _extends_target(document: Document, base_dir: Path, chain: tuple[Path, ...],
+                    allowed_root: Path | None) -> tuple[Path, str, Path]:
+    """The parent's path, label and resolved path, after the type, cycle and allowed-folder checks."""
+    target = document.data["extends"]
+    file, line = document.where["extends"]
+    if not isinstance(target, str) or not target.strip():
+        raise ScenarioError.single(file, line, "extends", "must be the path of another scenario file, e.g. "
+                                   "'extends: baseline.yaml'")
+    path = base_dir / target
+    resolved = _resolved(path, target, (file, line), "extends")
+    if allowed_root is not None and not resolved.is_relative_to(_resolved(allowed_root, "", (file, line), "")):
+        raise ScenarioError.single(file, line, "extends", f"'{target}' is outside the folder scenarios may "
+                                   "extend from")
+    if resolved in chain:
+        names = [p.name for p in chain[chain.index(resolved):]] + [resolved.name]
+        raise ScenarioError.single(file, line, "extends", "extends cycle: " + " -> ".join(names))
+    return path, os.path.normpath(path), resolved
+
+
+def _resolved(path: Path, label: str, at: Location, field: str) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, ValueError, RuntimeError) as error:  # NUL bytes, symlink loops
+        raise ScenarioError.single(at[0], at[1], field, f"cannot use the path '{label}': {error}") from None
+
+
+def _read(path: Path, label: str, at: Location, field: str) -> bytes:
+    """The file's bytes; problems are reported at ``at``, the place that named the file."""
+    try:
+        if not path.is_file():  # also refuses devices and fifos, which could block or never end
+            raise ScenarioError.single(at[0], at[1], field, f"cannot read '{label}': no such file")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ScenarioError.single(at[0], at[1], field, f"cannot read '{label}': {reason}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError.single(at[0], at[1], field, f"'{label}' is larger than {MAX_FILE_BYTES:,} bytes")
+    return raw
+
+
+def _overlay(parent: Document, child: Document) -> Document:
+    """``child`` deep-merged over ``parent``; each path keeps the location of whichever file set it last."""
+    data = _merged(parent.data, child.data)
+    where: dict[str, Location] = {}
+    for path in _paths(data, ""):
+        at = child.where.get(path) or parent.where.get(path)
+        if at is not None:
+            where[path] = at
+    return Document(data, where)
+
+
+def _merged(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        nested = isinstance(value, dict) and isinstance(out.get(key), dict)
+        out[key] = _merged(out[key], value) if nested else value
+    return out
+
+
+def _paths(value: Any, prefix: str) -> Iterator[str]:
+    """Every dotted path inside ``value`` (list items by index), in the form the provenance map uses."""
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return
+    for key, child in items:
+        path = f"{prefix}.{key}" if prefix else str(key)
+        yield path
+        yield from _paths(child, path)
+
+
+# --- overrides -----------------------------------------------------------------------------------------------
+
+
+def _apply_all(data: dict[str, Any], where: dict[str, Location],
+               overrides: Sequence[str] | Mapping[str, Any]) -> list[Problem]:
+    """Apply every override to ``data`` in place; return the problems instead of stopping at the first."""
+    problems: list[Problem] = []
+    for item in _override_pairs(overrides, problems):
+        path, value = item
+        reason = path_problem(path)
+        if reason is not None:
+            problems.append(Problem(COMMAND_LINE, None, path, reason))
+            continue
+        _set_path(data, path, value)
+        where.update((child, _COMMAND_LINE_AT) for child in (path, *_paths(value, path)))
+    return problems
+
+
+def _override_pairs(overrides: Sequence[str] | Mapping[str, Any], problems: list[Problem]
+                    ) -> Iterator[tuple[str, Any]]:
+    if isinstance(overrides, Mapping):
+        yield from overrides.items()
+        return
+    for text in [overrides] if isinstance(overrides, str) else overrides:
+        try:
+            yield parse_override(text)
+        except ScenarioError as error:
+            problems.extend(error.problems)
+
+
+def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set a known dotted path, filling sections the file left out with their defaults.
+
+    Filling from the field's default (not ``{}``) matters for distributions: ``--set
+    paperwork.note_minutes.mean=20`` must keep the default sd, not reset it to 0.
+    """
+    *parents, last = path.split(".")
+    node: dict[str, Any] = data
+    model: type[BaseModel] = Scenario
+    for key in parents:
+        if not isinstance(node.get(key), dict):
+            default = model.model_fields[key].get_default(call_default_factory=True)
+            node[key] = default.model_dump() if isinstance(default, BaseModel) else {}
+        section = section_model(model.model_fields[key].annotation)
+        assert section is not None  # path_problem accepted the path, so every parent is a section
+        node, model = node[key], section
+    current = node.get(last)
+    node[last] = _merged(current, value) if isinstance(current, dict) and isinstance(value, dict) else value
+
+
+def _plain(value: Any) -> Any:
+    """Tuples as lists, recursively: ``safe_dump`` refuses tuples rather than write a Python-specific tag."""
+    if isinstance(value, dict):
+        return {key: _plain(child) for key, child in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(child) for child in value]
+    return value
