@@ -82,7 +82,7 @@ def parse_override(text: str) -> tuple[str, Any]:
 def apply_overrides(scenario: Scenario, overrides: Sequence[str] | Mapping[str, Any]) -> Scenario:
     """A new validated scenario with the overrides applied (``["staff.clinicians=40"]`` or a mapping).
 
-    Unlike ``Scenario.with_changes`` this keeps the scenario's policies, and reports problems as the loader does.
+    Like ``Scenario.with_changes``, but problems are reported as the loader reports them (file, field, reason).
     """
     data = scenario.model_dump()
     where: dict[str, Location] = {}

@@ -84,7 +84,7 @@ def _timeline(scenario: Scenario) -> tuple[list[float], list[Scenario]]:
     starts, states = [0.0], [scenario]
     for policy in sorted(scenario.policies, key=lambda p: p.at_week):
         starts.append(7.0 * policy.at_week)
-        states.append(states[-1].with_changes(policy.set))
+        states.append(states[-1].after_policy(policy.set))
     return starts, states
 
 

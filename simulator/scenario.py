@@ -331,7 +331,7 @@ class Scenario(_Frozen):
                 if path.split(".")[0] in _NOT_POLICY_LEVERS:
                     raise ValueError(f"{where}: a policy cannot change {path!r}")
                 try:
-                    self.with_changes({path: value})
+                    self.after_policy({path: value})
                 except KeyError:
                     raise ValueError(f"{where}: unknown parameter {path!r}") from None
                 except ValidationError as error:
@@ -344,11 +344,19 @@ class Scenario(_Frozen):
 
         Raises ``KeyError`` naming an unknown path, or pydantic's ``ValidationError`` for a bad value.
         """
+        return Scenario.model_validate(self._changed(changes, keep_policies=True))
+
+    def after_policy(self, changes: Mapping[str, Any]) -> Scenario:
+        """The parameters in force once a timed policy's changes apply (the result has no pending policies)."""
+        return Scenario.model_validate(self._changed(changes, keep_policies=False))
+
+    def _changed(self, changes: Mapping[str, Any], *, keep_policies: bool) -> dict[str, Any]:
         data = self.model_dump()
-        data["policies"] = ()  # the result is the state after a policy; its own policies were checked already
+        if not keep_policies:
+            data["policies"] = ()
         for path, value in changes.items():
             set_dotted(data, path, value)
-        return Scenario.model_validate(data)
+        return data
 
 
 _NOT_POLICY_LEVERS = {"name", "description", "horizon_weeks", "warmup_weeks", "replications", "seed", "policies"}

@@ -254,7 +254,7 @@ class Agency:
 
     def apply(self, index: int, changes: dict[str, Any]) -> None:
         admin_before = self.params.staff.admin_staff
-        self.params = self.params.with_changes(changes)
+        self.params = self.params.after_policy(changes)
         self.target = target_caseload(self.params)
         self.task_specs = task_specs(self.params)
         if self.params.staff.admin_staff != admin_before:

@@ -1,0 +1,30 @@
+"""The public API is pinned: changing it is a decision, not an accident."""
+
+from __future__ import annotations
+
+import simulator
+
+EXPECTED = {
+    "METRICS", "ExperimentResult", "Metric", "Problem", "ReplicationResult", "Scenario", "ScenarioError",
+    "apply_overrides", "compare", "confidence_intervals", "dump_scenario", "load_scenario", "load_scenario_text",
+    "run_experiment", "run_replication", "simulate", "summarize", "weekly",
+}
+
+
+def test_all_is_pinned() -> None:
+    assert set(simulator.__all__) == EXPECTED
+
+
+def test_every_exported_name_exists() -> None:
+    missing = [name for name in simulator.__all__ if not hasattr(simulator, name)]
+    assert missing == []
+
+
+def test_model_core_imports_no_ui_or_charting() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, simulator, simulator.cli; "
+            "bad = [m for m in ('streamlit', 'altair') if m in sys.modules]; print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""
