@@ -7,7 +7,10 @@ Two record types, kept as plain tuples because a replication appends hundreds of
 * ``DayRecord``: one clinician's workday ledger, how the contracted minutes were split, what was done and how
   exhausted the clinician was at the end of it.
 
-Nothing in the model ever reads the log back; metrics read it after the run.
+Nothing in the model ever reads the log back; metrics read it after the run. Records are appended as the
+simulation runs: a workday is one SimPy step, so an event stamped at its session's clock time (a first session at
+10:46, say) can precede in the list an event stamped 08:00 by the next clinician's step. Sort by time if order
+matters.
 """
 
 from __future__ import annotations
@@ -95,7 +98,7 @@ class TraceSegment(NamedTuple):
 
 @dataclass
 class EventLog:
-    """Everything a replication recorded, appended in time order."""
+    """Everything a replication recorded, appended as it happened."""
 
     events: list[Event] = field(default_factory=list)
     days: list[DayRecord] = field(default_factory=list)

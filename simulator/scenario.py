@@ -328,7 +328,7 @@ class Scenario(_Frozen):
             # loader can point at the line.
             for path, value in policy.set.items():
                 where = f"policies.{index}.set.{path}"
-                if path.split(".")[0] in _NOT_POLICY_LEVERS:
+                if path.split(".")[0] in _NOT_POLICY_LEVERS or path in _NOT_POLICY_LEVERS:
                     raise ValueError(f"{where}: a policy cannot change {path!r}")
                 try:
                     self.after_policy({path: value})
@@ -359,7 +359,10 @@ class Scenario(_Frozen):
         return data
 
 
-_NOT_POLICY_LEVERS = {"name", "description", "horizon_weeks", "warmup_weeks", "replications", "seed", "policies"}
+_NOT_POLICY_LEVERS = {"name", "description", "horizon_weeks", "warmup_weeks", "replications", "seed", "policies",
+                      # the high-EE cut-off is a measurement convention (MBI manual), and metrics read it
+                      # from the scenario: a policy cannot move it
+                      "burnout.high_ee_threshold"}
 
 
 def set_dotted(data: dict[str, Any], path: str, value: Any) -> None:

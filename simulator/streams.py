@@ -21,8 +21,8 @@ __all__ = ["STREAM_NAMES", "Stream", "Streams", "lognormal_params"]
 #: Append-only: never reorder or rename, only add at the end (names, not positions, key the streams, but the
 #: list is the registry that catches typos).
 STREAM_NAMES: tuple[str, ...] = (
-    "referrals", "patience", "admin", "episodes", "attendance", "dropout", "paperwork", "scheduling",
-    "turnover", "hiring", "climate", "audits", "vacation", "transfer", "initial", "susceptibility",
+    "referrals", "patience", "episodes", "attendance", "dropout", "paperwork", "turnover", "hiring", "climate",
+    "audits", "vacation", "transfer", "initial", "susceptibility",
 )
 
 _BLOCK = 2048

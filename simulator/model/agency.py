@@ -98,6 +98,8 @@ class Agency:
         self.log.add(0.0, Kind.INITIAL, clinician.id, client.id)
         self.place(client, clinician, 0.0)
         clinician.book_next(client, -1)
+        # Its last plan review was some time ago: the next one falls due at a uniform point of the interval.
+        clinician.book_review(client, 0, self.streams["initial"].random() * self.params.paperwork.plan_review_days)
 
     def referrals(self) -> Generator[simpy.Event, Any, None]:
         """Poisson referrals, drawn week by week so a weekly profile can modulate the rate."""

@@ -162,6 +162,7 @@ class Clinician:
             if client.priority:  # first session with a transferred client: the plan is rewritten
                 client.priority = False
                 self.add_task(TaskKind.PLAN_REVIEW, day)
+                self.book_review(client, day)
         if 0 < client.sessions_needed <= client.sessions_done:
             self.agency.end_episode(client, Kind.DISCHARGE, time)
         else:
@@ -205,8 +206,9 @@ class Clinician:
             target = next_workday(target)
         self.agenda.setdefault(target, []).append(client)
 
-    def book_review(self, client: Client, day: int) -> None:
-        due = day + max(1, round(self.agency.params.paperwork.plan_review_days))
+    def book_review(self, client: Client, day: int, interval: float | None = None) -> None:
+        """Book the client's next treatment-plan review (by default one review interval after ``day``)."""
+        due = day + max(1, round(self.agency.params.paperwork.plan_review_days if interval is None else interval))
         self.reviews.setdefault(due if is_workday(due) else next_workday(due), []).append(client)
 
     def release(self, client: Client) -> None:
@@ -276,15 +278,21 @@ class Clinician:
     def climate_and_turnover(self, day: int) -> None:
         agency = self.agency
         p = agency.params
-        now = agency.env.now
-        if agency.streams["climate"].random() < p.climate.conflict_incidents_per_year / bo.WORKDAYS_PER_YEAR:
+        # Incidents happen at work: the annual rate is spread over the days actually worked in a year.
+        worked_days = bo.WORKDAYS_PER_YEAR * max(0.1, 1 - p.staff.vacation_weeks_per_year / 52.18)
+        if agency.streams["climate"].random() < p.climate.conflict_incidents_per_year / worked_days:
             self.shock(p.climate.conflict_ee_shock)
-            agency.log.add(now, Kind.CONFLICT, self.id, -1, p.climate.conflict_ee_shock)
+            agency.log.add(agency.env.now, Kind.CONFLICT, self.id, -1, p.climate.conflict_ee_shock)
+        self.maybe_resign()
+
+    def maybe_resign(self) -> None:
+        """The daily resignation draw: every workday, on leave or not, carries its share of the annual hazard."""
+        p = self.agency.params
         if p.turnover.enabled and not self.notice:
             rate = bo.annual_resignation_rate(self.ee, threshold=p.burnout.high_ee_threshold, t=p.turnover,
                                               c=p.climate)
-            if agency.streams["turnover"].random() < bo.resignation_probability(rate):
-                agency.resign(self)
+            if self.agency.streams["turnover"].random() < bo.resignation_probability(rate):
+                self.agency.resign(self)
 
     def leave_day(self, day: int) -> None:
         agency = self.agency
@@ -305,6 +313,7 @@ class Clinician:
             0.0, 0.0, 0.0, contract, 0.0, 0.0, self.desk.backlog_minutes, 0, 0, 0, self.ee))
         if agency.tracing(day):
             agency.log.trace.append(TraceSegment(self.id, day, 480, 480 + contract, "leave", "vacation"))
+        self.maybe_resign()
 
 
 class DayPlan:
