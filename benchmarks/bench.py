@@ -12,9 +12,8 @@ import platform
 import time
 from pathlib import Path
 
-from simulator.loader import load_scenario
-
 from simulator.experiment import compare, run_experiment, run_replication
+from simulator.loader import load_scenario
 from simulator.scenario import Scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

@@ -193,7 +193,7 @@ class Burnout(_Frozen):
                                      source="[S] MBI manual summaries: high EE >= 27",
                                      description="Cut-off for 'high emotional exhaustion'.")
     ee_per_load_hour: float = param(
-        0.222, unit="EE points per weighted hour", ge=0, le=10,
+        0.216, unit="EE points per weighted hour", ge=0, le=10,
         source="assumption: calibrated to steady-state mean EE 21 and 40% high EE [V O'Connor 2018]",
         description="EE accrued per weighted hour of work.")
     session_weight: float = param(1.0, unit="weight", ge=0, le=10, source="assumption (reference weight)",

@@ -107,7 +107,7 @@ def _fmt(value: float) -> str:
         return "-"
     if abs(value) == math.inf:
         return "∞"
-    return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
 def validation_markdown(calibration: pd.DataFrame, queueing: pd.DataFrame, *, replications: int, seed: int,

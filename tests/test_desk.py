@@ -1,0 +1,177 @@
+"""The paperwork desk on tiny, exact cases: EDF order, budgets, slowdown, deadlines, lateness, leave, backlog."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from simulator.model.desk import DOCUMENTATION, DeskQueue, TaskKind, task_specs
+from simulator.scenario import Scenario
+
+NOTE, PLAN, ADMIN = TaskKind.NOTE, TaskKind.TREATMENT_PLAN, TaskKind.DAILY_ADMIN
+
+
+def _open(desk: DeskQueue) -> list[tuple[str, float]]:
+    """What is left on the desk (drains it), in a stable order."""
+    return sorted(desk.drain())
+
+
+def test_tasks_are_worked_earliest_deadline_first() -> None:
+    desk = DeskQueue()
+    desk.add(PLAN, 40, 5)
+    desk.add(NOTE, 10, 2)
+    desk.add(ADMIN, 20, 3)
+    done = desk.work(30, slowdown=1.0, today=0)  # exactly the two earliest: 10 (due 2) + 20 (due 3)
+    assert done.minutes == 30
+    assert done.notes_done == 1
+    assert _open(desk) == [("treatment_plan", 40.0)]
+
+
+def test_equal_deadlines_are_worked_in_arrival_order() -> None:
+    desk = DeskQueue()
+    desk.add(PLAN, 25, 4)
+    desk.add(NOTE, 15, 4)
+    desk.work(25, slowdown=1.0, today=0)
+    assert _open(desk) == [("note", 15.0)]
+
+
+def test_a_budget_that_runs_out_leaves_the_task_partly_done() -> None:
+    desk = DeskQueue()
+    desk.add(NOTE, 30, 1)
+    desk.add(PLAN, 10, 2)
+    first = desk.work(12, slowdown=1.0, today=0)
+    assert first.minutes == 12
+    assert first.notes_done == 0
+    assert desk.backlog_minutes == pytest.approx(28)
+    second = desk.work(100, slowdown=1.0, today=0)  # finishes the note's 18 minutes, then the plan's 10
+    assert second.minutes == pytest.approx(28)
+    assert second.notes_done == 1
+    assert len(desk) == 0
+    assert desk.backlog_minutes == pytest.approx(0, abs=1e-9)
+
+
+def test_slowdown_stretches_clock_minutes_not_task_minutes() -> None:
+    desk = DeskQueue()
+    desk.add(NOTE, 20, 1)
+    partial = desk.work(15, slowdown=1.5, today=0)  # 15 clock minutes at 1.5x do 10 task minutes
+    assert partial.minutes == 15
+    assert desk.backlog_minutes == pytest.approx(10)
+    rest = desk.work(100, slowdown=1.5, today=0)  # the remaining 10 task minutes take 15 clock minutes
+    assert rest.minutes == pytest.approx(15)
+    assert rest.notes_done == 1
+
+
+def test_until_due_works_only_on_tasks_due_by_that_day() -> None:
+    desk = DeskQueue()
+    desk.add(NOTE, 10, 1)
+    desk.add(ADMIN, 5, 2)
+    desk.add(PLAN, 30, 5)
+    evening = desk.work(1000, slowdown=1.0, today=0, until_due=2)
+    assert evening.minutes == 15
+    assert _open(desk) == [("treatment_plan", 30.0)]
+
+
+def test_has_due_by() -> None:
+    desk = DeskQueue()
+    assert not desk.has_due_by(10)
+    desk.add(PLAN, 30, 5)
+    assert not desk.has_due_by(4)
+    assert desk.has_due_by(5)
+
+
+def test_close_day_counts_each_late_task_once() -> None:
+    desk = DeskQueue()
+    desk.add(NOTE, 10, 1)
+    desk.add(PLAN, 10, 1)
+    desk.add(ADMIN, 10, 3)
+    desk.work(10, slowdown=1.0, today=0)  # the note is done on time; the plan is not
+    assert desk.close_day(0) == 0
+    assert desk.close_day(1) == 1
+    assert desk.close_day(2) == 0  # still open, but already counted
+    assert desk.close_day(3) == 1  # the admin task's own deadline
+    assert desk.close_day(4) == 0
+    assert desk.late_since_audit == 2
+
+
+def test_close_day_catches_up_over_skipped_days() -> None:
+    desk = DeskQueue()
+    for due in (1, 2, 3):
+        desk.add(ADMIN, 5, due)
+    assert desk.close_day(3) == 3
+    assert desk.close_day(3) == 0
+
+
+def test_a_note_finished_after_its_due_day_is_a_late_note() -> None:
+    desk = DeskQueue()
+    desk.add(NOTE, 10, 1)
+    desk.add(NOTE, 10, 3)
+    desk.add(PLAN, 10, 1)
+    assert desk.close_day(1) == 2  # the first note and the plan are late
+    done = desk.work(100, slowdown=1.0, today=2)
+    assert done.notes_done == 2
+    assert done.notes_late == 1  # the plan was late too, but it is not a progress note
+
+
+def test_postpone_pauses_deadlines_during_leave() -> None:
+    desk = DeskQueue()
+    desk.add(NOTE, 10, 1)
+    desk.add(PLAN, 10, 2)
+    desk.work(10, slowdown=1.0, today=0)  # the note is finished before the leave
+    desk.postpone(7)
+    assert sum(desk.close_day(day) for day in range(0, 9)) == 0  # the plan is now due on day 9
+    assert desk.close_day(9) == 1
+    assert _open(desk) == [("treatment_plan", 10.0)]
+
+
+def test_postpone_does_not_recount_a_task_that_was_already_late() -> None:
+    desk = DeskQueue()
+    desk.add(PLAN, 10, 1)
+    assert desk.close_day(1) == 1
+    desk.postpone(7)
+    assert sum(desk.close_day(day) for day in range(2, 20)) == 0
+    assert desk.late_since_audit == 1
+
+
+def test_backlog_minutes_track_open_task_minutes() -> None:
+    desk = DeskQueue()
+    desk.add(NOTE, 10, 1)
+    desk.add(PLAN, 20, 2)
+    desk.add(ADMIN, 0, 1)  # nothing to do: never enters the desk
+    desk.add(ADMIN, -5, 1)
+    assert len(desk) == 2
+    assert desk.backlog_minutes == 30
+    desk.work(15, slowdown=1.0, today=0)
+    assert desk.backlog_minutes == pytest.approx(15)
+    desk.work(10, slowdown=2.0, today=0)  # 10 clock minutes at 2x: 5 task minutes
+    assert desk.backlog_minutes == pytest.approx(10)
+    left = desk.drain()
+    assert sum(minutes for _, minutes in left) == pytest.approx(10)
+    assert desk.backlog_minutes == 0
+    assert len(desk) == 0
+    assert desk.close_day(5) == 0  # drained tasks are never late
+
+
+def test_traced_work_reports_its_chunks() -> None:
+    desk = DeskQueue()
+    desk.add(NOTE, 10, 1)
+    desk.add(PLAN, 20, 2)
+    done = desk.work(25, slowdown=1.0, today=0, trace=True)
+    assert done.chunks == [("note", 10.0), ("treatment_plan", 15.0)]
+    assert desk.work(5, slowdown=1.0, today=0).chunks == []
+
+
+def test_task_specs_offload_only_documentation() -> None:
+    s = Scenario().with_changes({"paperwork.offload_share": 0.25, "paperwork.compliance_hours_per_month": 3,
+                                 "paperwork.note_due_days": 1.5, "paperwork.document_due_days": 7})
+    specs = task_specs(s)
+    assert set(specs) == set(TaskKind)
+    for kind, (_, _, factor, _) in specs.items():
+        assert factor == (0.75 if kind in DOCUMENTATION else 1.0), kind
+    assert specs[TaskKind.COMPLIANCE] == (180.0, 0.0, 1.0, 30)
+    assert specs[TaskKind.DAILY_ADMIN][3] == 0
+    assert specs[TaskKind.NOTE][3] == math.ceil(1.5) == 2
+    assert specs[TaskKind.REMEDIATION][3] == 7
+    mu, sigma, _, _ = specs[TaskKind.NOTE]  # lognormal of mean 15, sd 6
+    assert math.exp(mu + sigma**2 / 2) == pytest.approx(15)
+    assert task_specs(s.with_changes({"paperwork.enabled": False})) == {}
