@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from simulator.events import Kind
-from simulator.model.clients import Status
+from simulator.model.clients import Client, Status
 from simulator.model.clinician import Clinician
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def depart(agency: Agency, clinician: Clinician) -> Generator[simpy.Event, Any, 
     agency.try_assign()
 
 
-def transfer(agency: Agency, former: Clinician, client: Any) -> None:
+def transfer(agency: Agency, former: Clinician, client: Client) -> None:
     now = agency.env.now
     agency.log.add(now, Kind.TRANSFER, former.id, client.id)
     client.clinician = None
