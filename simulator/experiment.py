@@ -117,7 +117,8 @@ def _map_replications(scenario: Scenario, reps: Sequence[int], seed: int, events
 
 
 def t_quantile(p: float, df: int) -> float:
-    """Quantile of Student's t (exact for df 1 and 2, Cornish-Fisher expansion beyond; error < 1e-3 for df >= 3)."""
+    """Quantile of Student's t: exact for df 1 and 2, a Cornish-Fisher expansion beyond (for p <= 0.975 within 0.2%
+    at df 3 and within 1e-3 from df 4; the tests pin this against scipy)."""
     if df == 1:
         return math.tan(math.pi * (p - 0.5))
     if df == 2:

@@ -88,11 +88,16 @@ def _timeline(scenario: Scenario) -> tuple[list[float], list[Scenario]]:
     return starts, states
 
 
-def _per_day(scenario: Scenario, days: pd.Series, value: str) -> np.ndarray:
-    """A parameter (dotted path) looked up for each day under the policy timeline."""
+def _per_day(scenario: Scenario, times: pd.Series, value: str) -> np.ndarray:
+    """A parameter (dotted path) looked up at each time (in days) under the policy timeline."""
     starts, states = _timeline(scenario)
     values = np.array([_get(state, value) for state in states], dtype=float)
-    return values[np.searchsorted(np.array(starts), days.to_numpy(dtype=float), side="right") - 1]
+    return values[np.searchsorted(np.array(starts), times.to_numpy(dtype=float), side="right") - 1]
+
+
+def _workday_times(days: pd.Series) -> pd.Series:
+    """When a day record's work happened (08:00), so a policy starting that morning applies to it."""
+    return days + 8 / 24
 
 
 def _get(scenario: Scenario, path: str) -> float:
@@ -127,7 +132,7 @@ def _workforce(ev: pd.DataFrame, days: pd.DataFrame, scenario: Scenario, years: 
     threshold = scenario.burnout.high_ee_threshold
     departures = int((ev.kind == Kind.DEPART).sum())
     clinician_years = len(days) / WORKDAYS_PER_YEAR
-    working = days[days.status == "work"]
+    working = days[days.status != "notice"]  # resignation is drawn every workday, leave included, until notice
     resign_ee = ev.loc[ev.kind == Kind.RESIGN, "value"]
     high_rate = _ratio(float((resign_ee >= threshold).sum()), float((working.ee >= threshold).sum()))
     low_rate = _ratio(float((resign_ee < threshold).sum()), float((working.ee < threshold).sum()))
@@ -177,11 +182,12 @@ def _access(events: pd.DataFrame, ev: pd.DataFrame, days: pd.DataFrame, lo: floa
 
 def _money(ev: pd.DataFrame, days: pd.DataFrame, scenario: Scenario, lo: float, hi: float,
            years: float) -> dict[str, float]:
-    per_session = _per_day(scenario, days.day, "costs.revenue_per_session")
-    per_intake = _per_day(scenario, days.day, "costs.revenue_per_intake")
+    at = _workday_times(days.day)
+    per_session = _per_day(scenario, at, "costs.revenue_per_session")
+    per_intake = _per_day(scenario, at, "costs.revenue_per_intake")
     revenue = float(((days.attended - days.intakes) * per_session + days.intakes * per_intake).sum())
-    salary = _per_day(scenario, days.day, "costs.clinician_salary_annual")
-    tools = _per_day(scenario, days.day, "costs.tool_cost_per_clinician_month")
+    salary = _per_day(scenario, at, "costs.clinician_salary_annual")
+    tools = _per_day(scenario, at, "costs.tool_cost_per_clinician_month")
     payroll = float((salary + 12 * tools).sum()) / WORKDAYS_PER_YEAR
     departs = ev[ev.kind == Kind.DEPART]
     turnover = float((_per_day(scenario, departs.time, "costs.replacement_cost_share")

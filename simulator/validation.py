@@ -16,15 +16,18 @@ __all__ = ["TARGETS", "Target", "calibration_table", "erlang_c", "mmc_expectatio
 
 
 def erlang_c(servers: int, offered_load: float) -> float:
-    """Probability that an arrival waits in an M/M/c queue (Erlang C), for offered load a = lambda/mu < c."""
+    """Probability that an arrival waits in an M/M/c queue (Erlang C), for offered load a = lambda/mu < c.
+
+    Computed through the Erlang B recursion B(k) = a B(k-1) / (k + a B(k-1)), which stays finite for thousands
+    of servers where a^c / c! would overflow.
+    """
     if offered_load >= servers:
         return 1.0
-    term, total = 1.0, 1.0  # a^k / k!, summed for k < c (computed iteratively to avoid overflow)
-    for k in range(1, servers):
-        term *= offered_load / k
-        total += term
-    top = term * offered_load / servers / (1 - offered_load / servers)
-    return top / (total + top)
+    blocking = 1.0
+    for k in range(1, servers + 1):
+        blocking = offered_load * blocking / (k + offered_load * blocking)
+    rho = offered_load / servers
+    return blocking / (1 - rho * (1 - blocking))
 
 
 def mmc_expectations(scenario: Scenario) -> dict[str, float]:

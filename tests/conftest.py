@@ -17,13 +17,6 @@ from simulator.scenario import Scenario
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # When a Hypothesis test fails, Hypothesis writes a patch with libcst if it is installed; libcst 1.0 imports
-    # the deprecated mypy_extensions.TypedDict, and under filterwarnings=error that warning replaces the readable
-    # failure with an INTERNALERROR. (Better placed in pyproject's filterwarnings.)
-    config.addinivalue_line("filterwarnings", "ignore:mypy_extensions.TypedDict is deprecated:DeprecationWarning")
-
-
 def _load(path: Path) -> Scenario:
     return load_scenario(path)
 

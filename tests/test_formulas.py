@@ -257,7 +257,7 @@ def test_erlang_c_known_values() -> None:
 
 @pytest.mark.parametrize(("servers", "load"), [(2, Fraction(3, 2)), (5, Fraction(4)), (5, Fraction(7, 2)),
                                                 (10, Fraction(9)), (50, Fraction(45)), (200, Fraction(180)),
-                                                (700, Fraction(680))])
+                                                (700, Fraction(680)), (1800, Fraction(1750))])
 def test_erlang_c_matches_the_textbook_formula(servers: int, load: Fraction) -> None:
     assert erlang_c(servers, float(load)) == pytest.approx(float(_erlang_c_textbook(servers, load)), rel=1e-9)
 

@@ -43,3 +43,13 @@ def test_raising_funded_positions_opens_vacancies_at_the_policy_week() -> None:
     opened = [e.time for e in log.events if e.kind == Kind.VACANCY_OPEN]
     assert len(opened) == 3
     assert all(70 <= t < 71 for t in opened)
+
+
+def test_cutting_positions_calls_off_searches_for_positions_that_no_longer_exist() -> None:
+    scenario = small(at_week=4, name="cut", set={"staff.clinicians": 2})
+    scenario = scenario.with_changes({"turnover.base_annual_rate": 5.0, "turnover.notice_weeks": 0})
+    log = simulate(scenario)
+    frame = weekly(log, scenario)
+    assert frame[frame.week < 4].vacancies.max() > 2  # heavy turnover kept several searches open before the cut
+    assert frame[frame.week >= 4].vacancies.max() <= 2
+    assert (frame[frame.week >= 8].headcount <= 2).all()

@@ -17,7 +17,7 @@ from simulator.events import EventLog, Kind
 from simulator.model import staffing
 from simulator.model.caseload import target_caseload
 from simulator.model.clients import Client, Status, Waitlist
-from simulator.model.clinician import DAY_START, Clinician
+from simulator.model.clinician import Clinician
 from simulator.model.desk import TaskKind, task_specs
 from simulator.scenario import Scenario
 from simulator.streams import Streams
@@ -55,6 +55,7 @@ class Agency:
         self.task_specs = task_specs(scenario)
         self.paperwork_stream = streams["paperwork"]
         self.vacancies = 0
+        self.recruitments: list[simpy.Process] = []  # searches under way, oldest first
         self._clinician_ids = 0
         self._client_ids = 0
 
@@ -251,7 +252,7 @@ class Agency:
     def policies(self) -> Generator[simpy.Event, Any, None]:
         ordered = sorted(enumerate(self.scenario.policies), key=lambda item: item[1].at_week)
         for index, policy in ordered:
-            yield self.env.timeout(max(0.0, 7.0 * policy.at_week + DAY_START / 2 - self.env.now))
+            yield self.env.timeout(max(0.0, 7.0 * policy.at_week - self.env.now))
             self.apply(index, policy.set)
 
     def apply(self, index: int, changes: dict[str, Any]) -> None:

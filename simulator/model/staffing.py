@@ -54,17 +54,25 @@ def positions(agency: Agency) -> int:
 
 
 def open_vacancies(agency: Agency) -> None:
-    """Start recruiting for every funded position that is neither filled nor already being recruited."""
+    """Recruit for every funded position neither filled nor being recruited; stop recruiting for cut positions."""
     filled = sum(not c.notice for c in agency.clinicians.values())
     while filled + agency.vacancies < positions(agency):
         agency.vacancies += 1
         agency.log.add(agency.env.now, Kind.VACANCY_OPEN, value=agency.vacancies)
-        agency.env.process(fill_vacancy(agency))
+        agency.recruitments.append(agency.env.process(fill_vacancy(agency)))
+    while agency.vacancies and filled + agency.vacancies > positions(agency):
+        agency.recruitments.pop().interrupt("position cut")  # the newest search is the one called off
+        agency.vacancies -= 1
+        agency.log.add(agency.env.now, Kind.VACANCY_CLOSE, value=agency.vacancies)
 
 
 def fill_vacancy(agency: Agency) -> Generator[simpy.Event, Any, None]:
     fill = agency.params.turnover.time_to_fill_weeks
-    yield agency.env.timeout(7 * agency.streams["hiring"].lognormal(fill.mean, fill.sd))
+    try:
+        yield agency.env.timeout(7 * agency.streams["hiring"].lognormal(fill.mean, fill.sd))
+    except simpy.Interrupt:
+        return  # called off by a policy that cut positions (open_vacancies did the bookkeeping)
+    agency.recruitments.remove(agency.env.active_process)  # type: ignore[arg-type]
     agency.vacancies -= 1
     agency.log.add(agency.env.now, Kind.VACANCY_CLOSE, value=agency.vacancies)
     clinician = new_clinician(agency, agency.env.now, ramping=True)
