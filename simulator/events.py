@@ -92,7 +92,7 @@ class TraceSegment(NamedTuple):
     day: int
     start: float  # minutes after midnight
     end: float
-    activity: str  # session, intake, no_show, paperwork, admin, supervision, after_hours, leave
+    activity: str  # session, intake, no_show, paperwork, idle, supervision, after_hours, leave
     detail: str
 
 

@@ -22,6 +22,7 @@ from simulator.model import burnout as bo
 from simulator.model.caseload import daily_minutes, ramp
 from simulator.model.clients import Client, Status
 from simulator.model.desk import DeskQueue, DeskResult, TaskKind
+from simulator.model.workday import DayPlan, lay_out_day
 
 if TYPE_CHECKING:
     from simulator.model.agency import Agency
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 __all__ = ["DAY_START", "Clinician", "is_workday", "next_workday"]
 
 DAY_START = 8 / 24  # workdays start at 08:00
-_EVENING_START_MIN = 19 * 60  # where after-hours work is drawn in a traced day
 
 
 def is_workday(day: int) -> bool:
@@ -314,57 +314,3 @@ class Clinician:
         if agency.tracing(day):
             agency.log.trace.append(TraceSegment(self.id, day, 480, 480 + contract, "leave", "vacation"))
         self.maybe_resign()
-
-
-class DayPlan:
-    """What the diary held today."""
-
-    __slots__ = ("attended", "intakes", "no_show_min", "no_shows", "scheduled", "session_min", "slots")
-
-    def __init__(self) -> None:
-        self.scheduled = 0
-        self.attended = 0
-        self.intakes = 0
-        self.no_shows = 0
-        self.session_min = 0.0
-        self.no_show_min = 0.0
-        self.slots: list[tuple[str, float]] = []
-
-
-def lay_out_day(clinician: int, day: int, supervision: float, plan: DayPlan, desk: DeskResult,
-                evening: DeskResult, available: float) -> list[TraceSegment]:
-    """Minute-level blocks of a traced day: supervision, then appointments, then desk work, then the evening.
-
-    A no-show slot is shown as such; its minutes were desk time in the accounting, so desk blocks are consumed
-    for it and the day still adds up to the contracted minutes.
-    """
-    segments: list[TraceSegment] = []
-    clock = 480.0
-    if supervision > 0:
-        segments.append(TraceSegment(clinician, day, clock, clock + supervision, "supervision", "supervision"))
-        clock += supervision
-    chunks = list(desk.chunks)
-    for activity, minutes in plan.slots:
-        length = min(minutes, max(0.0, 480 + supervision + available - clock))
-        segments.append(TraceSegment(clinician, day, clock, clock + length, activity, activity))
-        clock += length
-        if activity == "no_show":
-            _consume(chunks, length)
-    for kind, minutes in chunks:
-        segments.append(TraceSegment(clinician, day, clock, clock + minutes, "paperwork", kind))
-        clock += minutes
-    clock = _EVENING_START_MIN
-    for kind, minutes in evening.chunks:
-        segments.append(TraceSegment(clinician, day, clock, clock + minutes, "after_hours", kind))
-        clock += minutes
-    return segments
-
-
-def _consume(chunks: list[tuple[str, float]], minutes: float) -> None:
-    while chunks and minutes > 1e-9:
-        kind, length = chunks[0]
-        if length > minutes:
-            chunks[0] = (kind, length - minutes)
-            return
-        minutes -= length
-        chunks.pop(0)
