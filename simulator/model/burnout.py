@@ -20,6 +20,7 @@ __all__ = [
     "EE_MAX",
     "WORKDAYS_PER_YEAR",
     "annual_resignation_rate",
+    "clip_ee",
     "desk_slowdown",
     "ee_after_rest_day",
     "ee_after_workday",
@@ -43,7 +44,8 @@ def recovery_multiplier(c: Climate) -> float:
     return max(0.0, 1.0 + c.support_recovery_gain * (c.supervisor_support - 0.5))
 
 
-def _clip(ee: float) -> float:
+def clip_ee(ee: float) -> float:
+    """Keep a score on the MBI-EE scale, 0 to 54."""
     return min(EE_MAX, max(0.0, ee))
 
 
@@ -52,12 +54,12 @@ def ee_after_workday(ee: float, *, load_hours: float, late_tasks: int, after_min
     """EE at the end of a workday: accrue the day's strain, then recover over the evening that is left."""
     accrued = ee + susceptibility * b.ee_per_load_hour * load_hours + b.late_task_ee * late_tasks
     rest_hours = max(0.0, b.evening_rest_hours - after_min / 60.0)
-    return _clip(accrued * math.exp(-b.recovery_per_rest_hour * recovery_multiplier(c) * rest_hours))
+    return clip_ee(accrued * math.exp(-b.recovery_per_rest_hour * recovery_multiplier(c) * rest_hours))
 
 
 def ee_after_rest_day(ee: float, *, b: Burnout, c: Climate) -> float:
     """EE after a weekend or vacation day."""
-    return _clip(ee * math.exp(-b.recovery_per_rest_hour * recovery_multiplier(c) * b.rest_day_hours))
+    return clip_ee(ee * math.exp(-b.recovery_per_rest_hour * recovery_multiplier(c) * b.rest_day_hours))
 
 
 def desk_slowdown(ee: float, b: Burnout) -> float:

@@ -273,7 +273,7 @@ class Clinician:
 
     def shock(self, points: float) -> None:
         if self.agency.params.burnout.enabled:
-            self.ee = min(bo.EE_MAX, self.ee + points)
+            self.ee = bo.clip_ee(self.ee + points)
 
     def climate_and_turnover(self, day: int) -> None:
         agency = self.agency

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from simulator.events import Kind
+from simulator.model.burnout import clip_ee
 from simulator.model.clients import Client, Status
 from simulator.model.clinician import Clinician
 
@@ -41,7 +42,7 @@ def new_clinician(agency: Agency, now: float, *, ramping: bool) -> Clinician:
     p = agency.params
     ee = 0.0
     if p.burnout.enabled:
-        ee = min(54.0, max(0.0, agency.streams["initial"].normal(p.burnout.initial_ee.mean, p.burnout.initial_ee.sd)))
+        ee = clip_ee(agency.streams["initial"].normal(p.burnout.initial_ee.mean, p.burnout.initial_ee.sd))
     susceptibility = max(0.05, agency.streams["susceptibility"].normal(1.0, p.burnout.susceptibility_sd))
     clinician = Clinician(agency, agency.next_clinician_id(), hired_at=now, ee=ee, susceptibility=susceptibility,
                           vacation_weeks=draw_vacation_weeks(agency, now), ramping=ramping)
