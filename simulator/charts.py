@@ -10,16 +10,28 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-__all__ = ["time_split"]
+__all__ = ["ACTIVITY_COLOURS", "change_forest", "clinician_week", "interval_bars", "story_over_time",
+           "time_split"]
 
 
 # --- The story over time, the clinician's week, the time split, comparisons (the app) ---
 
+WIDTH = 760  # fits the main column of the app at 1280x800 beside the sidebar
+
+ACTIVITY_COLOURS = {  # one colour per kind of time, the same in every chart
+    "session": "#1f77b4", "intake": "#08519c", "no_show": "#9ecae1", "supervision": "#2ca02c",
+    "paperwork": "#ff7f0e", "after_hours": "#d62728", "idle": "#d9d9d9", "leave": "#8c8c8c",
+}
+ACTIVITY_LABELS = {
+    "session": "Session", "intake": "Intake session", "no_show": "No-show (slot lost)", "supervision": "Supervision",
+    "paperwork": "Paperwork", "after_hours": "After-hours paperwork", "idle": "Free time", "leave": "Leave",
+}
 TIME_SPLIT_COLUMNS = {"session_hours": "Sessions", "paperwork_hours": "Paperwork (in hours)",
                       "after_hours_hours": "After hours"}
+_SPLIT_COLOURS = ["#1f77b4", "#ff7f0e", "#d62728"]
 
 
-def time_split(weekly_by_scenario: pd.DataFrame) -> alt.Chart:
+def time_split(weekly_by_scenario: pd.DataFrame, *, width: int = WIDTH) -> alt.Chart:
     """Hours per clinician-week spent in sessions, at the desk and after hours, one bar per scenario.
 
     ``weekly_by_scenario`` is the weekly table with a ``scenario`` column; warm-up weeks are left out.
@@ -28,12 +40,146 @@ def time_split(weekly_by_scenario: pd.DataFrame) -> alt.Chart:
     means = measured.groupby("scenario", sort=False)[list(TIME_SPLIT_COLUMNS)].mean().reset_index()
     tidy = means.melt(id_vars="scenario", var_name="activity", value_name="hours")
     tidy["activity"] = tidy["activity"].map(TIME_SPLIT_COLUMNS)
-    chart: alt.Chart = alt.Chart(tidy).mark_bar().encode(
-        x=alt.X("hours:Q", title="Hours per clinician-week", stack="zero"),
-        y=alt.Y("scenario:N", title=None, sort=None),
-        color=alt.Color("activity:N", title="Activity", sort=list(TIME_SPLIT_COLUMNS.values())),
+    tidy["order"] = tidy["activity"].map({label: i for i, label in enumerate(TIME_SPLIT_COLUMNS.values())})
+    chart: alt.Chart = alt.Chart(tidy, width=width).mark_bar().encode(
+        x=alt.X("hours:Q", title="Hours per clinician-week (after warm-up)", stack="zero"),
+        y=alt.Y("scenario:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
+        color=alt.Color("activity:N", title=None, sort=list(TIME_SPLIT_COLUMNS.values()),
+                        legend=alt.Legend(orient="bottom"),
+                        scale=alt.Scale(domain=list(TIME_SPLIT_COLUMNS.values()), range=_SPLIT_COLOURS)),
+        order=alt.Order("order:Q"),
         tooltip=["scenario:N", "activity:N", alt.Tooltip("hours:Q", format=".1f", title="hours/clinician-week")],
     )
+    return chart
+
+
+STORY_PANELS = (  # (column, panel title, axis title, axis format)
+    ("headcount", "Clinicians in post (red: departures)", "clinicians", "d"),
+    ("cumulative_departures", "Departures so far", "clinicians", "d"),
+    ("ee_mean", "Mean emotional exhaustion", "MBI-EE points (0-54)", ".0f"),
+    ("ee_high_share", "Share with high exhaustion (EE >= 27)", "share of clinicians", ".0%"),
+    ("vacancies", "Open vacancies", "positions", "d"),
+    ("waitlist", "Clients waiting for a clinician", "clients", "d"),
+)
+
+
+def story_over_time(weekly: pd.DataFrame, *, replay: int = 0, warmup_weeks: int = 0,
+                    width: int = WIDTH) -> alt.VConcatChart:
+    """The exodus cascade: one replication's weekly story (solid) over the mean of all replications (dashed).
+
+    Departures are red marks on the headcount line; the shaded band is the warm-up, excluded from the figures.
+    """
+    weekly = weekly.sort_values(["replication", "week"]).assign(
+        cumulative_departures=lambda w: w.groupby("replication")["departures"].cumsum())
+    story = weekly[weekly["replication"] == replay]
+    mean = weekly.groupby("week", as_index=False)[[p[0] for p in STORY_PANELS]].mean()
+    reps = weekly["replication"].nunique()
+    panels = []
+    for index, (column, title, axis, fmt) in enumerate(STORY_PANELS):
+        lines = pd.concat([
+            pd.DataFrame({"week": story["week"], "value": story[column], "series": f"replication {replay}"}),
+            pd.DataFrame({"week": mean["week"], "value": mean[column], "series": f"mean of {reps} replications"}),
+        ])
+        bottom_row = index >= len(STORY_PANELS) - 2
+        x = alt.X("week:Q", title="week" if bottom_row else None,
+                  scale=alt.Scale(domain=[0, int(weekly["week"].max()) + 1]))
+        base = alt.Chart(lines, width=(width - 120) // 2, height=105, title=title)
+        line = base.mark_line().encode(
+            x=x, y=alt.Y("value:Q", title=axis, axis=alt.Axis(format=fmt)),
+            strokeDash=alt.StrokeDash("series:N", title=None, legend=alt.Legend(orient="top"),
+                                      scale=alt.Scale(domain=[f"replication {replay}", f"mean of {reps} replications"],
+                                                      range=[[1, 0], [5, 3]])),
+            color=alt.value("#1f77b4" if column != "ee_high_share" else "#d62728"),
+            tooltip=["series:N", "week:Q", alt.Tooltip("value:Q", format=fmt.replace("d", ".0f"), title=axis)],
+        )
+        layers: list[alt.Chart] = [line]
+        if warmup_weeks > 0:
+            band = alt.Chart(pd.DataFrame({"start": [0], "end": [warmup_weeks], "label": ["warm-up"]}))
+            layers.insert(0, band.mark_rect(opacity=0.12, color="grey").encode(
+                x="start:Q", x2="end:Q", tooltip=alt.Tooltip("label:N", title="excluded from figures")))
+        if column == "headcount":
+            left = story[story["departures"] > 0]
+            layers.append(alt.Chart(left).mark_point(shape="triangle-down", filled=True, color="#d62728").encode(
+                x="week:Q", y="headcount:Q", size=alt.Size("departures:Q", title="departures that week",
+                                                          legend=None, scale=alt.Scale(range=[40, 200])),
+                tooltip=[alt.Tooltip("week:Q"), alt.Tooltip("departures:Q", title="departures that week"),
+                         alt.Tooltip("headcount:Q", title="clinicians in post")]))
+        panels.append(alt.layer(*layers))
+    # a grid two panels wide: the whole story fits one 1280 x 800 screen
+    rows = [alt.hconcat(*panels[i:i + 2]) for i in range(0, len(panels), 2)]
+    chart: alt.VConcatChart = alt.vconcat(*rows).resolve_scale(strokeDash="shared")
+    return chart
+
+
+def clinician_week(trace: pd.DataFrame, clinician: int, *, width: int = WIDTH) -> alt.FacetChart:
+    """A Gantt chart of one clinician's traced weeks: what each hour of each weekday went to."""
+    mine = trace[(trace["clinician"] == clinician) & (trace["minutes"] > 0)].copy()
+    ee = mine.groupby("week")["ee"].mean()
+    caseload = mine.groupby("week")["caseload"].mean()
+    mine["week_label"] = [f"Week {w}: caseload {caseload[w]:.0f}, EE {ee[w]:.0f}/54" for w in mine["week"]]
+    mine["what"] = mine["activity"].map(ACTIVITY_LABELS)
+    labels = [ACTIVITY_LABELS[a] for a in ACTIVITY_COLOURS]
+    chart: alt.FacetChart = alt.Chart(mine, width=width, height=150).mark_bar().encode(
+        x=alt.X("start_h:Q", title="hour of the day", scale=alt.Scale(domain=[7, 23], nice=False)),
+        x2="end_h:Q",
+        y=alt.Y("weekday:N", title=None, sort=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]),
+        color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom", columns=4),
+                        scale=alt.Scale(domain=labels, range=list(ACTIVITY_COLOURS.values()))),
+        tooltip=[alt.Tooltip("what:N", title="activity"), alt.Tooltip("detail:N", title="task"),
+                 alt.Tooltip("weekday:N", title="day"), alt.Tooltip("start_h:Q", format=".2f", title="from (h)"),
+                 alt.Tooltip("end_h:Q", format=".2f", title="to (h)"),
+                 alt.Tooltip("minutes:Q", format=".0f", title="minutes")],
+    ).facet(row=alt.Row("week_label:N", title=None, sort=alt.EncodingSortField("week"),
+                        header=alt.Header(labelAngle=0, labelOrient="top", labelAnchor="start", labelFontSize=13,
+                                          labelFontWeight="bold")))
+    return chart
+
+
+def interval_bars(intervals: pd.DataFrame, *, width: int = 220) -> alt.FacetChart:
+    """Each metric's mean with its 95% CI for several scenarios, one small panel per metric.
+
+    ``intervals`` has columns scenario, label, unit, mean, ci_low, ci_high.
+    """
+    data = intervals.assign(axis=intervals["label"] + " (" + intervals["unit"] + ")")
+    bars = alt.Chart().mark_bar(opacity=0.75).encode(
+        x=alt.X("mean:Q", title=None), y=alt.Y("scenario:N", title=None, sort=None),
+        color=alt.Color("scenario:N", legend=None),
+        tooltip=["scenario:N", "label:N", "unit:N", alt.Tooltip("mean:Q", format=",.3~f"),
+                 alt.Tooltip("ci_low:Q", format=",.3~f", title="95% CI low"),
+                 alt.Tooltip("ci_high:Q", format=",.3~f", title="95% CI high")])
+    errors = alt.Chart().mark_errorbar(ticks=True).encode(
+        x=alt.X("ci_low:Q", title=None), x2="ci_high:Q", y=alt.Y("scenario:N", sort=None))
+    chart: alt.FacetChart = alt.layer(bars, errors, data=data).properties(width=width, height=90).facet(
+        facet=alt.Facet("axis:N", title=None, sort=None), columns=3).resolve_scale(x="independent")
+    return chart
+
+
+def change_forest(comparison: pd.DataFrame, *, width: int = WIDTH) -> alt.LayerChart:
+    """Paired change against the reference, in percent of the reference mean, with its 95% CI.
+
+    ``comparison`` is ``simulator.compare``'s table with a ``label`` column; a change whose interval excludes
+    zero is drawn solid ("stands out from noise"), one that does not is hollow.
+    """
+    data = comparison[comparison["base_mean"].abs() > 0].copy()
+    scale = 100 / data["base_mean"].abs()
+    data["change_pct"] = data["diff_mean"] * scale
+    data["low_pct"] = data["ci_low"] * scale
+    data["high_pct"] = data["ci_high"] * scale
+    data["verdict"] = data["significant"].map({True: "stands out from noise", False: "within noise"})
+    base = alt.Chart(data, width=width, height=28 * max(len(data), 1))
+    y = alt.Y("label:N", title=None, sort=None)
+    rule = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="grey").encode(x="zero:Q")
+    errors = base.mark_errorbar(ticks=True).encode(
+        x=alt.X("low_pct:Q", title="change against the reference (% of its mean; 95% CI)"), x2="high_pct:Q", y=y)
+    points = base.mark_point(size=80).encode(
+        x="change_pct:Q", y=y,
+        fill=alt.Fill("verdict:N", title=None, scale=alt.Scale(domain=["stands out from noise", "within noise"],
+                                                               range=["#1f77b4", "white"])),
+        tooltip=["label:N", alt.Tooltip("base_mean:Q", format=",.3~f", title="reference"),
+                 alt.Tooltip("other_mean:Q", format=",.3~f", title="this scenario"),
+                 alt.Tooltip("diff_mean:Q", format=",.3~f", title="change"),
+                 alt.Tooltip("change_pct:Q", format="+.1f", title="change (%)"), "verdict:N"])
+    chart = alt.LayerChart(layer=[rule, errors, points])
     return chart
 
 

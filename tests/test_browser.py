@@ -1,0 +1,116 @@
+"""The app in a real browser: Playwright driving Debian's Chromium against ``streamlit run app.py``.
+
+An administrator's path: load the page, move a lever, shorten the run, press Run, read the answer, look at every
+view, then upload a broken file and see the error while the results stay on the page. Screenshots go to
+``$PAPERWORK_SCREENSHOTS`` (the README's pictures are made with ``PAPERWORK_SCREENSHOTS=docs/screenshots``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, require_browser, streamlit_server
+
+RUN_TIMEOUT_MS = 240_000  # a short run takes seconds; the margin is for a loaded CI machine
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    require_browser()
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(app_url: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("PAPERWORK_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _settle(page: Any) -> None:
+    """Wait until Streamlit has finished rerunning the script after an input."""
+    page.wait_for_timeout(400)
+    page.locator('[data-testid="stStatusWidgetRunningIcon"]').wait_for(state="hidden", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_function("document.querySelectorAll('[data-stale=\"true\"]').length === 0",
+                           timeout=RUN_TIMEOUT_MS)
+
+
+def _number(page: Any, label: str, value: int) -> None:
+    box = page.locator(f'input[type="number"][aria-label="{label}"]')
+    box.fill(str(value))
+    box.press("Enter")
+    _settle(page)
+
+
+def _slider(page: Any, label: str, key: str, presses: int = 1) -> None:
+    thumb = page.locator(f'input[type="range"][aria-label="{label}"]')
+    thumb.focus()
+    for _ in range(presses):
+        thumb.press(key)
+    _settle(page)
+
+
+def _value(text: str) -> float:
+    return float(re.sub(r"[^0-9.\-]", "", text.split()[0]))
+
+
+def test_an_administrator_runs_a_policy_and_reads_the_answer(browser: Any, app_url: str, shots: Path) -> None:
+    page = browser.new_page(viewport=VIEWPORT)
+    page.goto(app_url)
+    page.get_by_role("heading", name="Paperwork burden simulator").wait_for(timeout=60_000)
+    page.get_by_text("No run yet").wait_for(timeout=30_000)
+
+    # A short, small run: 2 replications of 30 weeks; the lever: a quarter of documentation offloaded.
+    _number(page, "Weeks simulated (warm-up included)", 30)
+    _number(page, "Warm-up weeks (left out of the figures)", 5)
+    _slider(page, "Replications", "Home")
+    _slider(page, "Documentation offloaded (scribe, AI, support staff)", "ArrowRight", presses=5)
+    assert page.get_by_text("baseline.yaml + levers").first.is_visible()
+    page.get_by_role("button", name="Run", exact=True).click()
+
+    page.get_by_role("heading", name="What changed, and whether it stands out from noise").wait_for(
+        timeout=RUN_TIMEOUT_MS)
+    metrics = page.locator('[data-testid="stMetric"]')
+    metrics.nth(5).wait_for(timeout=30_000)
+    assert metrics.count() == 6
+    departures = metrics.filter(has_text="Departures per year")
+    assert _value(departures.locator('[data-testid="stMetricValue"]').inner_text()) >= 0
+    assert re.search(r"[-+][0-9.]+\s+(stands out from noise|within noise)", departures.inner_text())
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.screenshot(path=str(shots / "answer.png"), full_page=False)
+
+    for tab, name in (("Story over time", "story"), ("A clinician's week", "week"), ("Time split", "split")):
+        page.get_by_role("tab", name=tab).click()
+        panel = page.locator('[role="tabpanel"]:visible')
+        panel.locator(".vega-embed").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(1500)  # let Vega finish drawing before the picture
+        panel.screenshot(path=str(shots / f"{name}.png"))
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+    # A broken upload: one clear message naming file, line and field; the results stay.
+    page.locator('input[type="file"]').set_input_files(files=[{
+        "name": "broken.yaml", "mimeType": "application/x-yaml",
+        "buffer": b"extends: baseline.yaml\nworkload:\n  productivity_target: 1.7\n"}])
+    page.get_by_text("broken.yaml was not loaded").wait_for(timeout=60_000)
+    _settle(page)
+    alert = page.locator('[data-testid="stAlert"]').filter(has_text="broken.yaml")
+    assert re.search(r"broken\.yaml:3: workload\.productivity_target", alert.inner_text())
+    assert page.get_by_role("tab", name="Story over time").is_visible()
+    page.screenshot(path=str(shots / "upload-error.png"))
+    page.close()

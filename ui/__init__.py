@@ -1,0 +1,1 @@
+"""The Streamlit app's parts: the worker pool and run cache, the sidebar, and the views. No model logic."""
