@@ -80,6 +80,7 @@ class Runner:
         self._store = _Store(capacity)
         self._lock = threading.Lock()
         self._pool = self._new_pool()
+        self.computed = 0  # jobs sent to the pool (cache misses), for tests and the server log
 
     def _new_pool(self) -> ProcessPoolExecutor:
         # forkserver: workers start from a clean interpreter, not a fork of Streamlit's threads
@@ -95,6 +96,7 @@ class Runner:
             done.set_result(cached)
             return done
         with self._lock:
+            self.computed += 1
             try:
                 future: Future[object] = self._pool.submit(fn, *args, **kwargs)  # type: ignore[arg-type]
             except BrokenProcessPool:
@@ -136,12 +138,15 @@ class Runner:
                     theirs = mine if same or reference is None else self.replication(reference, seed, next_rep)
                     pending[next_rep] = (mine, theirs)
                     next_rep += 1
-                futures = {f for pair in pending.values() for f in pair}
-                wait(futures, return_when="FIRST_COMPLETED")
-                for rep, (mine, theirs) in list(pending.items()):
-                    if mine.done() and theirs.done():
-                        results[rep] = (mine.result(), theirs.result())
-                        del pending[rep]
+                running = {f for pair in pending.values() for f in pair if not f.done()}
+                if running:  # waiting on finished futures would return at once and spin
+                    wait(running, return_when="FIRST_COMPLETED")
+                finished = [rep for rep, (mine, theirs) in pending.items() if mine.done() and theirs.done()]
+                if not finished:
+                    continue  # one half of a pair is done; keep waiting for the other
+                for rep in finished:
+                    mine, theirs = pending.pop(rep)
+                    results[rep] = (mine.result(), theirs.result())
                 ordered = sorted(results)
                 yield PairedProgress(len(results), replications, [results[k][0] for k in ordered],
                                      [results[k][1] for k in ordered])
