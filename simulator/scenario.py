@@ -12,7 +12,7 @@ flattens them for the docs and the JSON Schema carries them for editors.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -89,8 +89,9 @@ class Demand(_Frozen):
         170, unit="referrals/week", ge=0, le=50000,
         source="assumption: set so demand slightly exceeds staffed capacity, giving waits of weeks ([G] ABH 2022)",
         description="Mean rate of the Poisson referral process.")
-    weekly_profile: tuple[float, ...] | None = Field(
-        None, description="Optional multipliers on the referral rate by week of year (cycled).",
+    weekly_profile: tuple[Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)], ...] | None = Field(
+        None, min_length=1, max_length=520,
+        description="Optional multipliers on the referral rate by week of year (cycled).",
         json_schema_extra={"unit": "multiplier", "source": "assumption"})
     intake_admin_minutes: float = param(
         45, unit="min/referral", ge=0, le=600, source="assumption",

@@ -25,6 +25,7 @@ Location = tuple[str, int | None]
 MAX_CHARS = 1_000_000  # a real scenario is a few kilobytes
 MAX_NODES = 100_000  # values after expanding aliases
 MAX_DEPTH = 64
+MAX_SCALAR_CHARS = 400  # no number in a scenario needs more digits than this
 
 # libyaml is much faster when installed; both loaders compose the same nodes and use the same safe resolver.
 _LOADER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -195,6 +196,11 @@ class _Walker:
         return key
 
     def scalar(self, node: yaml.ScalarNode, path: str) -> Any:
+        if len(node.value) > MAX_SCALAR_CHARS and node.tag.endswith((":int", ":float")):
+            # Python refuses to convert integers of more than 4300 digits; say so in the reader's terms
+            self.problem(node, path, f"a number of {len(node.value):,} characters is far outside any allowed "
+                                     "range")
+            return None
         try:
             return self.constructor.construct_object(node)
         except yaml.MarkedYAMLError as error:

@@ -378,7 +378,7 @@ def test_dump_round_trips_shipped_scenarios(path: Path) -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(clinicians=st.integers(1, 2000), share=st.floats(0, 0.95), mean=st.floats(0, 1e6),
-       profile=st.none() | st.lists(st.floats(0, 10), max_size=5), name=st.text(max_size=30),
+       profile=st.none() | st.lists(st.floats(0, 10), min_size=1, max_size=5), name=st.text(max_size=30),
        policy_share=st.floats(0, 0.95))
 def test_dump_round_trips(clinicians: int, share: float, mean: float, profile: list[float] | None, name: str,
                           policy_share: float) -> None:
