@@ -23,7 +23,7 @@ __all__ = ["MAX_CHARS", "MAX_DEPTH", "MAX_NODES", "Document", "Location", "read_
 Location = tuple[str, int | None]
 
 MAX_CHARS = 1_000_000  # a real scenario is a few kilobytes
-MAX_NODES = 100_000  # values after expanding aliases
+MAX_NODES = 10_000  # values after expanding aliases; a full scenario has a few hundred
 MAX_DEPTH = 64
 MAX_SCALAR_CHARS = 400  # no number in a scenario needs more digits than this
 

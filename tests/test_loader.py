@@ -21,7 +21,7 @@ from simulator.loader import (
     parse_override,
 )
 from simulator.scenario import Scenario
-from simulator.yamlsource import MAX_DEPTH
+from simulator.yamlsource import MAX_DEPTH, MAX_NODES
 
 BAD = Path(__file__).resolve().parent / "bad_scenarios"
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
@@ -168,7 +168,7 @@ def test_alias_bomb_is_stopped() -> None:
     levels += [f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, 9)]
     with pytest.raises(ScenarioError) as error:
         load_scenario_text("\n".join(levels) + "\n")
-    assert "expands to more than 100,000 values" in only_problem(error).message
+    assert f"expands to more than {MAX_NODES:,} values" in only_problem(error).message
 
 
 def test_a_few_aliases_are_fine() -> None:
