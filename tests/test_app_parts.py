@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Iterator
 
 import altair as alt
@@ -15,7 +17,7 @@ from simulator.limits import APP_LIMITS, Limits, limit_problems
 from simulator.metrics import params_at
 from simulator.scenario import Policy, Scenario
 from simulator.story import pick_clinician, story_weeks, week_trace
-from ui.runner import Runner, experiment_from, scenario_key
+from ui.runner import Runner, WorkerCrashError, experiment_from, scenario_key
 
 SMALL = {"staff.clinicians": 6, "demand.referrals_per_week": 20.0, "horizon_weeks": 20, "warmup_weeks": 4}
 
@@ -205,5 +207,23 @@ def test_the_runner_gives_the_experiments_own_results_and_caches_them() -> None:
         more = list(runner.paired(policy, base, 4, seed=9))
         assert more[-1].policy[:3] == final.policy
         assert runner.computed == 8
+    finally:
+        runner.shutdown()
+
+
+def test_a_killed_worker_is_reported_and_the_next_run_works() -> None:
+    base = Scenario().with_changes(SMALL)
+    runner = Runner(workers=2)
+    try:
+        steps = runner.paired(base, None, 6, seed=1)
+        next(steps)  # the pool is up and working
+        for process in list(runner._pool._processes.values()):
+            assert process.pid is not None
+            os.kill(process.pid, signal.SIGKILL)
+        with pytest.raises(WorkerCrashError):
+            list(steps)
+        again = list(runner.paired(base, None, 2, seed=1))
+        assert experiment_from(base, 1, again[-1].policy).summary.equals(
+            run_experiment(base, replications=2, seed=1).summary)
     finally:
         runner.shutdown()

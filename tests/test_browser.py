@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, require_browser, streamlit_server
+from browser import CHROMIUM, CHROMIUM_ARGS, ROOT, VIEWPORT, require_browser, streamlit_server
 
 RUN_TIMEOUT_MS = 600_000  # a short run takes seconds; the margin is for a loaded CI machine and full runs
 FULL_RUN = os.environ.get("PAPERWORK_SCREENSHOT_FULL_RUN") == "1"  # the baseline's own length and replications
@@ -117,3 +117,66 @@ def test_an_administrator_runs_a_policy_and_reads_the_answer(browser: Any, app_u
     assert page.get_by_role("tab", name="Story over time").is_visible()
     page.screenshot(path=str(shots / "upload-error.png"))
     page.close()
+
+
+MANY = ("baseline.yaml", "ai_scribe.yaml", "caseload_cap.yaml", "no_after_hours.yaml", "better_climate.yaml")
+MANY_REPS = 4
+
+
+def _choose(page: Any, label: str, option: str) -> None:
+    page.locator('[data-testid="stSelectbox"]').filter(has_text=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    _settle(page)
+
+
+def test_five_users_at_once_each_get_their_own_answer_without_waiting_for_the_others(browser: Any,
+                                                                                     app_url: str) -> None:
+    pages = []
+    for scenario in MANY:
+        page = browser.new_page(viewport=VIEWPORT)
+        page.goto(app_url)
+        page.get_by_text("No run yet").wait_for(timeout=60_000)
+        if scenario != "baseline.yaml":
+            _choose(page, "Scenario to test", scenario)
+        _number(page, "Weeks simulated (warm-up included)", 30)
+        _number(page, "Warm-up weeks (left out of the figures)", 5)
+        _slider(page, "Replications", "Home")
+        _slider(page, "Replications", "ArrowRight", presses=MANY_REPS - 2)
+        assert page.get_by_text(f"{MANY_REPS} paired replications of 30 weeks").first.is_visible()
+        pages.append(page)
+    for page in pages:
+        page.get_by_role("button", name="Run", exact=True).click()
+
+    # Watch every page: when it first shows progress, and when its answer is complete. Order, not speed, is the
+    # claim: everyone sees progress before anyone's run is over, so nobody waits for another's whole run.
+    first_progress: dict[int, int] = {}
+    finished: dict[int, int] = {}
+    tick = 0
+    while len(finished) < len(pages):
+        tick += 1
+        assert tick < 6000, "a session never finished"
+        for i, page in enumerate(pages):
+            if i in finished:
+                continue
+            if i not in first_progress and page.get_by_text(re.compile(r"[1-9]\d* of \d+ paired replications done"))\
+                    .count():
+                first_progress[i] = tick
+            if page.locator('[data-testid="stMetric"]').count() == 6 and \
+                    not page.locator('[data-testid="stProgress"]').count():
+                finished[i] = tick
+                first_progress.setdefault(i, tick)
+        pages[0].wait_for_timeout(100)
+    assert max(first_progress.values()) <= min(finished.values()), (first_progress, finished)
+
+    # Each page shows its own scenario's figures: the ones the simulator gives for it.
+    from simulator.experiment import run_experiment
+    from simulator.loader import load_scenario
+
+    for scenario, page in zip(MANY, pages, strict=True):
+        assert page.locator('[data-testid="stException"]').count() == 0
+        resolved = load_scenario(ROOT / "scenarios" / scenario, ["horizon_weeks=30", "warmup_weeks=5"])
+        expected = run_experiment(resolved, replications=MANY_REPS, jobs=2).summary
+        card = page.locator('[data-testid="stMetric"]').filter(has_text="Sessions delivered")
+        shown = card.locator('[data-testid="stMetricValue"]').inner_text()
+        assert shown == f"{expected.sessions_per_week.mean():,.0f} /week", scenario
+        page.close()
