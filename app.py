@@ -36,7 +36,7 @@ def run(request: Request) -> AppRun | None:
             policy, reference = step.policy, step.reference
             progress.progress(step.done / step.total,
                               text=f"{step.done} of {step.total} paired replications done")
-            if step.done < step.total and step.done >= 2:
+            if step.done < step.total:
                 with interim.container():
                     st.caption(f"First figures from {step.done} replications; they sharpen as more complete.")
                     years = (request.scenario.horizon_weeks - request.scenario.warmup_weeks) * 7 / 365.25
