@@ -19,6 +19,7 @@ from simulator.model.caseload import target_caseload
 from simulator.model.clients import Client, Status, Waitlist
 from simulator.model.clinician import Clinician
 from simulator.model.desk import TaskKind, task_specs
+from simulator.model.rules import DayRules
 from simulator.scenario import Scenario
 from simulator.streams import Streams
 
@@ -53,7 +54,13 @@ class Agency:
         self.admin = simpy.Resource(self.env, capacity=max(1, scenario.staff.admin_staff))
         self.target = target_caseload(scenario)
         self.task_specs = task_specs(scenario)
+        self.rules = DayRules.of(scenario)
+        # The streams drawn at every session or workday, looked up once.
         self.paperwork_stream = streams["paperwork"]
+        self.attendance = streams["attendance"]
+        self.dropout = streams["dropout"]
+        self.climate = streams["climate"]
+        self.turnover = streams["turnover"]
         self.vacancies = 0
         self.recruitments: list[simpy.Process] = []  # searches under way, oldest first
         self._clinician_ids = 0
@@ -260,6 +267,7 @@ class Agency:
         self.params = self.params.after_policy(changes)
         self.target = target_caseload(self.params)
         self.task_specs = task_specs(self.params)
+        self.rules = DayRules.of(self.params)
         if self.params.staff.admin_staff != admin_before:
             # SimPy resources have a fixed capacity: new referrals queue at a pool of the new size while
             # the old pool finishes the work it holds.
