@@ -7,13 +7,12 @@ metrics count what happened in ``[warmup, horizon)``.
 from __future__ import annotations
 
 import bisect
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from simulator.events import DAY_FIELDS, EventLog, Kind
+from simulator.events import DAY_FIELDS, DAY_INT_FIELDS, KIND_CODES, STATUSES, EventLog, Kind
 from simulator.scenario import Scenario
 
 __all__ = [
@@ -66,13 +65,18 @@ METRICS: tuple[Metric, ...] = (
 
 
 def events_frame(log: EventLog) -> pd.DataFrame:
-    frame = pd.DataFrame(log.events, columns=["time", "kind", "clinician", "client", "value"])
-    return frame.astype({"time": "float64", "kind": "string", "clinician": "int64", "client": "int64",
-                         "value": "float64"})
+    table = log.events
+    return pd.DataFrame({
+        "time": table.column("time"), "kind": pd.array(table.texts(), dtype="string"),
+        "clinician": table.column("clinician").astype("int64"), "client": table.column("client").astype("int64"),
+        "value": table.column("value")})
 
 
 def days_frame(log: EventLog) -> pd.DataFrame:
-    return pd.DataFrame(log.days, columns=list(DAY_FIELDS))
+    table = log.days
+    return pd.DataFrame({name: table.texts() if name == "status" else
+                         table.column(name).astype("int64" if name in DAY_INT_FIELDS else "float64")
+                         for name in DAY_FIELDS})
 
 
 def params_at(scenario: Scenario, day: float) -> Scenario:
@@ -120,13 +124,8 @@ class _Events:
 
     @classmethod
     def of(cls, log: EventLog) -> _Events:
-        if not log.events:
-            empty = np.zeros(0)
-            return cls(empty, empty.astype(np.int8), empty.astype(np.int64), empty)
-        time, kind, _, client, value = zip(*log.events, strict=True)  # one pass in C, then a column each
-        codes = np.fromiter(map(_KIND_CODE.__getitem__, kind), dtype=np.int8, count=len(kind))
-        return cls(np.array(time, dtype=float), codes, np.array(client, dtype=np.int64),
-                   np.array(value, dtype=float))
+        table = log.events
+        return cls(table.column("time"), table.codes(), table.column("client"), table.column("value"))
 
     def of_kind(self, *kinds: Kind) -> np.ndarray:
         """A boolean mask of the events of these kinds."""
@@ -139,13 +138,12 @@ class _Events:
         return _Events(self.time[mask], self.kind[mask], self.client[mask], self.value[mask])
 
 
-_KIND_CODE: dict[str, int] = {kind.value: code for code, kind in enumerate(Kind)}
-_STATUS_CODE = {"work": 0, "leave": 1, "notice": 2}
-_WORK, _LEAVE, _NOTICE = 0, 1, 2
+_KIND_CODE = KIND_CODES
+_LEAVE, _NOTICE = STATUSES.index("leave"), STATUSES.index("notice")
 
 
 class _Days:
-    """The day ledger as numpy columns (only those the metrics read); ``status`` holds ``_STATUS_CODE`` codes."""
+    """The day ledger as numpy columns (only those the metrics read); ``status`` holds codes into ``STATUSES``."""
 
     _COLUMNS = ("day", "clinician", "caseload", "scheduled", "attended", "intakes", "no_shows", "session_min",
                 "desk_min", "supervision_min", "after_min", "backlog_min", "notes_done", "notes_late", "ee")
@@ -156,12 +154,7 @@ class _Days:
 
     @classmethod
     def of(cls, log: EventLog) -> _Days:
-        index = {name: i for i, name in enumerate(DAY_FIELDS)}
-        fields = list(zip(*log.days, strict=True)) if log.days else [() for _ in DAY_FIELDS]
-        columns = {name: np.array(fields[index[name]], dtype=float) for name in cls._COLUMNS}
-        status = np.fromiter(map(_STATUS_CODE.__getitem__, fields[index["status"]]), dtype=np.int8,
-                             count=len(log.days))
-        return cls(columns, status)
+        return cls({name: log.days.column(name) for name in cls._COLUMNS}, log.days.codes())
 
     def __getattr__(self, name: str) -> np.ndarray:
         try:
@@ -289,10 +282,10 @@ def _step_values(times: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.nd
 
 def client_census(log: EventLog) -> dict[str, int]:
     """Where every client is at the end: conservation says these add up to everyone ever referred."""
-    counts = Counter(e.kind for e in log.events)
+    counts = np.bincount(log.events.codes(), minlength=len(KIND_CODES))
 
     def n(kind: Kind) -> int:
-        return counts[kind.value]
+        return int(counts[KIND_CODES[kind]])
 
     assigned = n(Kind.ASSIGN) + n(Kind.REASSIGN) + n(Kind.INITIAL)
     waitlisted = n(Kind.WAITLIST_JOIN) - n(Kind.ASSIGN) - n(Kind.REASSIGN) - n(Kind.RENEGE)
