@@ -6,7 +6,7 @@ timeout per clinician-workday for the same clinicians, weeks and replications on
 ratio of the two; one baseline replication (median of a few); the time to the first replication result of an
 experiment (what an app would wait for before drawing its first figures); time per replication at 25-200
 clinicians and at 1-5 years; and the peak RSS of one replication at 200 clinicians x 5 years, measured in a fresh
-child process.
+child process (Linux: read from /proc).
 
 Run from the repository root: ``python benchmarks/bench.py`` (``--quick``: 3 paired replications instead of 30,
 and fewer repeats). Speed is measured here, never asserted in tests.
@@ -126,22 +126,31 @@ def first_result(baseline: Scenario, replications: int, jobs: int) -> float:
 
 
 _PEAK_RSS_CHILD = """
-import resource, sys
+import sys
 sys.path.insert(0, {root!r})
+
+
+def peak_kib():
+    # VmHWM is the peak RSS of this process image; ru_maxrss would also count the parent's pages that were
+    # resident when the parent forked to start this process.
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+
 from simulator.experiment import run_replication
 from simulator.loader import load_scenario
 s = load_scenario({path!r}).with_changes({changes!r})
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak_kib()
 run_replication(s, 0)
-print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(before, peak_kib())
 """
 
 
 def peak_rss_mb(scenario_path: Path, changes: dict[str, Any]) -> tuple[float, float]:
-    """(peak RSS after imports, peak RSS after one replication), in MB, of a fresh Python process."""
+    """(peak RSS after imports, peak RSS after one replication), in MB, of a fresh Python process (Linux)."""
     code = _PEAK_RSS_CHILD.format(root=str(ROOT), path=str(scenario_path), changes=changes)
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
-    before, after = (int(x) / 1024 for x in out.split())  # ru_maxrss is in KiB on Linux
+    before, after = (int(x) / 1024 for x in out.split())
     return before, after
 
 

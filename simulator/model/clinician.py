@@ -124,6 +124,9 @@ class Clinician:
         """Hold the day's appointments in booking order, then the plan reviews that fall due."""
         plan = DayPlan()
         attendance = self.agency.attendance
+        # A progress note per attended session is most of a run's tasks: its spec is looked up once a day and the
+        # task put on the desk here rather than through add_task (same draw, same minutes).
+        note = self.agency.task_specs.get(TaskKind.NOTE)
         for client in self.agenda.pop(day, ()):
             if client.clinician is not self or client.status is not Status.IN_CARE:
                 continue  # left care, or moved to another clinician, since it was booked
@@ -141,8 +144,10 @@ class Clinician:
             client.sessions_done += 1
             if intake or client.priority:
                 self.first_session(client, day, start, plan)
-            else:
-                self.add_task(TaskKind.NOTE, day)
+            elif note is not None:
+                mu, sigma, factor, due_days = note
+                minutes = math.exp(mu + sigma * self.agency.paperwork_stream.normal()) if sigma > 0 else mu
+                self.desk.add(TaskKind.NOTE, minutes * factor, day + due_days)
             if 0 < client.sessions_needed <= client.sessions_done:
                 self.agency.end_episode(client, Kind.DISCHARGE, day + DAY_START + start / 1440)
             elif client.weekday == day % 7 and rules.weekly and rules.cadence_days % 7 == 0:
