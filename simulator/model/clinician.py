@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from simulator.events import DayRecord, Kind, TraceSegment
+from simulator.events import STATUSES, Kind, TraceSegment
 from simulator.model import burnout as bo
 from simulator.model.caseload import ramp
 from simulator.model.clients import Client, Status
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["DAY_START", "Clinician", "is_workday", "next_workday"]
 
 DAY_START = 8 / 24  # workdays start at 08:00
+_WORK, _LEAVE, _NOTICE = (STATUSES.index(status) for status in ("work", "leave", "notice"))
 
 
 def is_workday(day: int) -> bool:
@@ -271,8 +272,10 @@ class Clinician:
         late_new = self.desk.close_day(day)
         if rules.burnout:
             self.update_ee(session_in, desk.minutes, after, late_new)
-        agency.log.days.append(DayRecord(
-            day, self.id, "notice" if self.notice else "work", len(self.caseload), self.capacity(agency.env.now),
+        # A DayRecord's fields in order, status apart as its code: the ledger stores them without building a tuple
+        # per field group (see DayRecord for the meaning of each).
+        agency.log.days.put(_NOTICE if self.notice else _WORK, (
+            day, self.id, len(self.caseload), self.capacity(agency.env.now),
             plan.scheduled, plan.attended, plan.intakes, plan.no_shows, rules.contract, session_in, desk.minutes,
             rules.supervision, 0.0, available - session_in - desk.minutes, after, self.desk.backlog_minutes,
             desk.notes_done + evening.notes_done, desk.notes_late + evening.notes_late, late_new, self.ee))
@@ -317,8 +320,8 @@ class Clinician:
             if client.clinician is self and client.status is Status.IN_CARE:
                 self.reviews.setdefault(day + 7, []).append(client)
         contract = rules.contract
-        agency.log.days.append(DayRecord(
-            day, self.id, "leave", len(self.caseload), self.capacity(agency.env.now), 0, 0, 0, 0, contract,
+        agency.log.days.put(_LEAVE, (
+            day, self.id, len(self.caseload), self.capacity(agency.env.now), 0, 0, 0, 0, contract,
             0.0, 0.0, 0.0, contract, 0.0, 0.0, self.desk.backlog_minutes, 0, 0, 0, self.ee))
         if agency.tracing(day):
             agency.log.trace.append(TraceSegment(self.id, day, 480, 480 + contract, "leave", "vacation"))
