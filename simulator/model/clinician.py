@@ -122,20 +122,31 @@ class Clinician:
 
     # -- sessions --------------------------------------------------------------------------------------------
     def see_clients(self, day: int, rules: DayRules, tracing: bool) -> DayPlan:
-        """Hold the day's appointments in booking order, then the plan reviews that fall due."""
+        """Hold the day's appointments in booking order, then the plan reviews that fall due.
+
+        This loop runs for every session of a run, so what it reads is bound to locals first; rare branches
+        (no-shows, intakes, discharges) live in their own methods.
+        """
         plan = DayPlan()
-        attendance = self.agency.attendance
+        agency = self.agency
+        in_care = Status.IN_CARE
+        attends = agency.attendance.random
+        no_show_rate = rules.no_show_rate
         # A progress note per attended session is most of a run's tasks: its spec is looked up once a day and the
         # task put on the desk here rather than through add_task (same draw, same minutes).
-        note = self.agency.task_specs.get(TaskKind.NOTE)
+        note = agency.task_specs.get(TaskKind.NOTE)
+        normal = agency.paperwork_stream.normal
+        put_on_desk = self.desk.add
+        weekday, repeat = day % 7, rules.repeat_days
+        following: list[Client] | None = None  # clients booked again on this weekday next cadence
         for client in self.agenda.pop(day, ()):
-            if client.clinician is not self or client.status is not Status.IN_CARE:
+            if client.clinician is not self or client.status is not in_care:
                 continue  # left care, or moved to another clinician, since it was booked
             intake = client.needs_intake
             minutes = rules.intake_minutes if intake else rules.session_minutes
             start = plan.session_min + plan.no_show_min  # minutes into the day's appointments
             plan.scheduled += 1
-            if attendance.random() < rules.no_show_rate:
+            if attends() < no_show_rate:
                 self.missed(client, day, start, minutes, plan, tracing)
                 continue
             plan.session_min += minutes
@@ -147,17 +158,19 @@ class Clinician:
                 self.first_session(client, day, start, plan)
             elif note is not None:
                 mu, sigma, factor, due_days = note
-                minutes = math.exp(mu + sigma * self.agency.paperwork_stream.normal()) if sigma > 0 else mu
-                self.desk.add(TaskKind.NOTE, minutes * factor, day + due_days)
+                minutes = math.exp(mu + sigma * normal()) if sigma > 0 else mu
+                put_on_desk(TaskKind.NOTE, minutes * factor, day + due_days)
             if 0 < client.sessions_needed <= client.sessions_done:
-                self.agency.end_episode(client, Kind.DISCHARGE, day + DAY_START + start / 1440)
-            elif client.weekday == day % 7 and rules.weekly and rules.cadence_days % 7 == 0:
-                self.agenda.setdefault(day + rules.cadence_days, []).append(client)  # same weekday again
+                agency.end_episode(client, Kind.DISCHARGE, day + DAY_START + start / 1440)
+            elif repeat and client.weekday == weekday:  # what book_next would do, without the arithmetic
+                if following is None:
+                    following = self.agenda.setdefault(day + repeat, [])
+                following.append(client)
             else:
                 self.book_next(client, day)
         self.booked.pop(day, None)
         for client in self.reviews.pop(day, ()):
-            if client.clinician is self and client.status is Status.IN_CARE:
+            if client.clinician is self and client.status is in_care:
                 self.add_task(TaskKind.PLAN_REVIEW, day)
                 self.book_review(client, day)
         return plan

@@ -30,6 +30,7 @@ class DayRules:
     dropout_rate: float
     cadence_days: int  # days from one regular session to the next
     weekly: bool  # the cadence keeps the client's weekday
+    repeat_days: int  # the cadence when it is whole weeks (a client seen on its weekday comes back then), else 0
     review_days: int  # days from one plan review to the next
     after_hours_cap: float
     burnout: bool
@@ -52,6 +53,7 @@ class DayRules:
             session_minutes=s.workload.session_minutes, intake_minutes=s.workload.intake_session_minutes,
             no_show_rate=s.demand.no_show_rate, dropout_rate=s.demand.dropout_after_no_show,
             cadence_days=max(1, round(interval)), weekly=interval >= 7,
+            repeat_days=max(1, round(interval)) if interval >= 7 and round(interval) % 7 == 0 else 0,
             review_days=max(1, round(s.paperwork.plan_review_days)),
             after_hours_cap=s.paperwork.after_hours_max_minutes_per_day, burnout=s.burnout.enabled,
             rest_day_factor=bo.rest_day_factor(s.burnout, s.climate),
