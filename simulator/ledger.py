@@ -109,6 +109,16 @@ class RecordTable(Sequence[R], Generic[R]):
         column: np.ndarray = self._matrix()[:, index - (index > self._text)].copy()
         return column
 
+    def column_view(self, name: str) -> np.ndarray:
+        """One numeric field as a read-only view, no copy: for reading a finished table (while the view lives,
+        appending raises ``BufferError``, so a view must not outlive the reading)."""
+        index = self._fields.index(name)
+        if index == self._text:
+            raise ValueError(f"{name} is the text field; use codes()")
+        view = self._matrix()[:, index - (index > self._text)]
+        view.flags.writeable = False
+        return view
+
     def codes(self) -> np.ndarray:
         """The text field as codes into the vocabulary (int8, a copy)."""
         return np.array(self._codes, dtype=np.int8)

@@ -117,25 +117,31 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 
 class _Events:
-    """The event log as numpy columns; ``kind`` holds codes (``KIND_CODES``), so a filter is one comparison."""
+    """The event log as numpy columns; ``kind`` holds codes (``KIND_CODES``), so a filter is one comparison.
 
-    def __init__(self, time: np.ndarray, kind: np.ndarray, client: np.ndarray, value: np.ndarray) -> None:
+    ``window`` restricts every ``of_kind`` mask to some events (the measured window) without copying the columns.
+    """
+
+    def __init__(self, time: np.ndarray, kind: np.ndarray, client: np.ndarray, value: np.ndarray,
+                 window: np.ndarray | None = None) -> None:
         self.time, self.kind, self.client, self.value = time, kind, client, value
+        self.window = window
 
     @classmethod
     def of(cls, log: EventLog) -> _Events:
-        table = log.events
-        return cls(table.column("time"), table.codes(), table.column("client"), table.column("value"))
+        table = log.events  # views, not copies: a long run's log is tens of megabytes
+        return cls(table.column_view("time"), table.codes(), table.column_view("client"), table.column_view("value"))
 
     def of_kind(self, *kinds: Kind) -> np.ndarray:
-        """A boolean mask of the events of these kinds."""
+        """A boolean mask of the events of these kinds (within the window, if any)."""
         if len(kinds) == 1:
             mask: np.ndarray = self.kind == _KIND_CODE[kinds[0]]
-            return mask
-        return np.isin(self.kind, [_KIND_CODE[k] for k in kinds])
+        else:
+            mask = np.isin(self.kind, [_KIND_CODE[k] for k in kinds])
+        return mask if self.window is None else mask & self.window
 
     def where(self, mask: np.ndarray) -> _Events:
-        return _Events(self.time[mask], self.kind[mask], self.client[mask], self.value[mask])
+        return _Events(self.time, self.kind, self.client, self.value, mask)
 
 
 _KIND_CODE = KIND_CODES
@@ -154,7 +160,7 @@ class _Days:
 
     @classmethod
     def of(cls, log: EventLog) -> _Days:
-        return cls({name: log.days.column(name) for name in cls._COLUMNS}, log.days.codes())
+        return cls({name: log.days.column_view(name) for name in cls._COLUMNS}, log.days.codes())
 
     def __getattr__(self, name: str) -> np.ndarray:
         try:
@@ -168,6 +174,14 @@ class _Days:
     def where(self, mask: np.ndarray) -> _Days:
         return _Days({name: column[mask] for name, column in self.columns.items()}, self.status[mask])
 
+    def between(self, lo: float, hi: float) -> _Days:
+        """The records of days in [lo, hi): a slice (no copy) when the days are in order, as the model writes them."""
+        day = self.day
+        if len(day) and bool(np.all(day[1:] >= day[:-1])):
+            start, stop = np.searchsorted(day, [lo, hi])
+            return _Days({name: column[start:stop] for name, column in self.columns.items()}, self.status[start:stop])
+        return self.where((day >= lo) & (day < hi))
+
 
 def summarize(log: EventLog, scenario: Scenario) -> dict[str, float]:
     """One row of ``summary.csv``: every output of spec 4 for the window after the warm-up."""
@@ -175,7 +189,7 @@ def summarize(log: EventLog, scenario: Scenario) -> dict[str, float]:
     days = _Days.of(log)
     lo, hi = log.warmup_days, log.horizon_days
     win_events = events.where((events.time >= lo) & (events.time < hi))
-    win_days = days.where((days.day >= lo) & (days.day < hi))
+    win_days = days.between(lo, hi)
     years = (hi - lo) / 365.25
     out: dict[str, float] = {}
     out.update(_workforce(win_events, win_days, scenario, years))
@@ -224,7 +238,7 @@ def _time_use(days: _Days) -> dict[str, float]:
 
 def _access(events: _Events, ev: _Events, days: _Days, lo: float) -> dict[str, float]:
     referred = events.of_kind(Kind.REFERRAL)
-    new_clients = np.isin(events.client, events.client[referred & (events.time >= lo)])
+    new_clients = _members(events.client, events.client[referred & (events.time >= lo)])
     joins = events.of_kind(Kind.WAITLIST_JOIN) & (events.value == 0) & new_clients
     assigned = events.value[events.of_kind(Kind.ASSIGN) & new_clients]
     first = events.value[events.of_kind(Kind.FIRST_SESSION) & new_clients]
@@ -240,6 +254,15 @@ def _access(events: _Events, ev: _Events, days: _Days, lo: float) -> dict[str, f
         "continuity_disruption_share": _ratio(float(ev.of_kind(Kind.TRANSFER).sum()),
                                               days.caseload.sum() / WORKDAYS_PER_YEAR),
     }
+
+
+def _members(ids: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """``np.isin(ids, members)`` for small non-negative ids (-1 for none) by a lookup table, without isin's sort
+    of a million-entry concatenation."""
+    table = np.zeros(int(max(ids.max(initial=0), members.max(initial=0))) + 2, dtype=bool)
+    table[members.astype(np.int64)] = True  # the last entry stays False: it is where id -1 looks
+    found: np.ndarray = table[ids.astype(np.int64)]
+    return found
 
 
 def _money(ev: _Events, days: _Days, scenario: Scenario, lo: float, hi: float,
