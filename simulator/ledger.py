@@ -21,12 +21,13 @@ import numpy as np
 __all__ = ["RecordTable"]
 
 R = TypeVar("R", bound=tuple[Any, ...])
+_CHUNK = 1 << 15  # numbers gathered before a move to the array
 
 
 class RecordTable(Sequence[R], Generic[R]):
     """Records with one text field (from a fixed vocabulary) and otherwise numbers, appended in order."""
 
-    __slots__ = ("_codes", "_fields", "_ints", "_make", "_numbers", "_text", "_vocabulary", "code")
+    __slots__ = ("_codes", "_fields", "_ints", "_make", "_numbers", "_pending", "_text", "_vocabulary", "code")
 
     def __init__(self, make: Callable[..., R], fields: Sequence[str], *, text: str, vocabulary: Sequence[str],
                  ints: Sequence[str]) -> None:
@@ -38,19 +39,28 @@ class RecordTable(Sequence[R], Generic[R]):
         # positions among the numbers (the text field is stored apart)
         self._ints = frozenset(i - (i > self._text) for i in map(self._fields.index, ints))
         self._numbers = array("d")
+        # New numbers gather in a list and move to the array a chunk at a time: ``array.extend`` converts element
+        # by element through the argument parser, several times slower than a list append plus one numpy copy.
+        self._pending: list[float] = []
         self._codes = array("b")
 
     # -- writing ---------------------------------------------------------------------------------------------
     def append(self, record: R) -> None:
         t = self._text
-        self._numbers.extend(record[:t])
-        self._numbers.extend(record[t + 1:])
-        self._codes.append(self.code[record[t]])
+        self.put(self.code[record[t]], record[:t] + record[t + 1:])
 
     def put(self, code: int, numbers: tuple[float, ...]) -> None:
         """Append a record given as its text code and its numbers in field order (the fast path)."""
-        self._numbers.extend(numbers)
+        pending = self._pending
+        pending.extend(numbers)
         self._codes.append(code)
+        if len(pending) >= _CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._numbers.frombytes(np.array(self._pending, dtype=float).tobytes())
+            self._pending = []
 
     # -- reading ---------------------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -70,6 +80,7 @@ class RecordTable(Sequence[R], Generic[R]):
         if not 0 <= index < n:
             raise IndexError("record index out of range")
         width = len(self._fields) - 1
+        self._flush()
         return self._record(self._numbers[index * width:(index + 1) * width].tolist(), self._codes[index])
 
     def __iter__(self) -> Iterator[R]:
@@ -79,6 +90,8 @@ class RecordTable(Sequence[R], Generic[R]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, RecordTable):
+            self._flush()
+            other._flush()
             return self._codes == other._codes and self._numbers == other._numbers
         if isinstance(other, Sequence):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
@@ -98,6 +111,7 @@ class RecordTable(Sequence[R], Generic[R]):
         """The numbers as a (records x numeric fields) float array: a view, so the table cannot grow while it
         lives (``array`` refuses to resize a buffer that is exported); callers only use it briefly."""
         width = len(self._fields) - 1
+        self._flush()
         return np.frombuffer(self._numbers, dtype=float).reshape(len(self), width) if len(self) else \
             np.zeros((0, width))
 

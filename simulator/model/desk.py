@@ -150,30 +150,38 @@ class DeskQueue:
 
     def _work_bucket(self, bucket: _Bucket, budget: float, slowdown: float, result: DeskResult,
                      trace: bool) -> float:
-        """Work one bucket's tasks in order until done or out of budget; returns the budget left."""
+        """Work one bucket's tasks in order until done or out of budget; returns the budget left.
+
+        Totals are kept in locals and written back once (the same additions in the same order).
+        """
         kinds, minutes = bucket.kinds, bucket.minutes
         i, n = bucket.head, len(minutes)
+        spent, backlog, notes = result.minutes, self.backlog_minutes, 0
+        note = TaskKind.NOTE
         while i < n and budget > 1e-9:
             need = minutes[i] * slowdown
             if need > budget:  # partly done: the task stays at the head with fewer minutes
                 done = budget / slowdown
                 minutes[i] -= done
-                self.backlog_minutes -= done
-                result.minutes += budget
+                backlog -= done
+                spent += budget
                 if trace:
                     result.chunks.append((str(kinds[i]), budget))
                 budget = 0.0
                 break
             budget -= need
-            result.minutes += need
-            self.backlog_minutes -= minutes[i]
+            spent += need
+            backlog -= minutes[i]
             if trace:
                 result.chunks.append((str(kinds[i]), need))
-            if kinds[i] is TaskKind.NOTE:
-                result.notes_done += 1
-                result.notes_late += bucket.late
+            if kinds[i] is note:
+                notes += 1
             i += 1
         bucket.head = i
+        result.minutes, self.backlog_minutes = spent, backlog
+        result.notes_done += notes
+        if bucket.late:
+            result.notes_late += notes
         return budget
 
     def close_day(self, today: int) -> int:
