@@ -31,6 +31,7 @@ import subprocess  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable, Generator  # noqa: E402
 from concurrent.futures import ProcessPoolExecutor  # noqa: E402
+from functools import partial  # noqa: E402
 from typing import Any  # noqa: E402
 
 import simpy  # noqa: E402
@@ -88,7 +89,7 @@ def timed(function: Callable[[], object]) -> float:
 def one_replication(scenario: Scenario, repeats: int) -> float:
     """Median wall time of one replication in this process (simulation and reduction to tables)."""
     run_replication(scenario, 0)  # warm imports and caches so the timing is of the model alone
-    return statistics.median(timed(lambda k=k: run_replication(scenario, k)) for k in range(1, repeats + 1))  # type: ignore[misc]
+    return statistics.median(timed(partial(run_replication, scenario, k)) for k in range(1, repeats + 1))
 
 
 def standard_question(baseline: Scenario, policy: Scenario, replications: int, jobs: int) -> float:
@@ -166,7 +167,7 @@ def scaling_table(baseline: Scenario) -> None:
     cases = [(n, 3) for n in (25, 50, 100, 200)] + [(50, 1), (50, 5)]
     for clinicians, years in cases:
         scenario = scaled(baseline, clinicians=clinicians, years=years)
-        seconds = timed(lambda scenario=scenario: run_replication(scenario, 1))  # type: ignore[misc]
+        seconds = timed(partial(run_replication, scenario, 1))
         cy = clinician_years(scenario)
         print(f"  {clinicians:>10} {years:>6} {cy:>16.0f} {seconds:>14.2f} {1000 * seconds / cy:>18.2f}")
 
