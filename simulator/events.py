@@ -1,6 +1,7 @@
 """The append-only event log: the single source of truth that every metric is computed from.
 
-Two record types, kept as plain tuples because a replication appends hundreds of thousands of them:
+Two record types, named tuples because a replication appends hundreds of thousands of them (and stored column-wise,
+``simulator.ledger``, so that millions fit in memory):
 
 * ``Event``: something that happened to a client or a clinician at a moment (a referral, an assignment, a
   resignation). Fields: time in days, kind, clinician id (-1 if none), client id (-1 if none), value.
