@@ -158,7 +158,7 @@ def peak_rss_mb(scenario_path: Path, changes: dict[str, Any]) -> tuple[float, fl
 # -- report ------------------------------------------------------------------------------------------------------
 def row(label: str, value: str, target: str = "", met: bool | None = None) -> None:
     verdict = "" if met is None else ("met" if met else "NOT met")
-    print(f"  {label:<52} {value:>22}   {target:<16} {verdict}")
+    print(f"  {label:<58} {value:>12}   {target:<10} {verdict}")
 
 
 def scaling_table(baseline: Scenario) -> None:
@@ -200,9 +200,10 @@ def main() -> None:
     full = reps == 30  # the 10 s target is for the standard 30+30; a --quick run reports without a verdict
     row("standard question (baseline vs ai_scribe)", f"{question:.2f} s", "<= 10 s", question <= 10 if full else None)
     row("bare SimPy skeleton, same clinicians/weeks/reps/pool", f"{bare:.2f} s")
-    row("ratio model / skeleton", f"{question / bare:.1f} x", "<= 3 x", question / bare <= 3)
+    # With 3 replications the pools' start-up dominates the skeleton, so the ratio means little: no verdict.
+    row("ratio model / skeleton", f"{question / bare:.1f} x", "<= 3 x", question / bare <= 3 if full else None)
     row("one baseline replication (median, 1 process)", f"{single:.3f} s", "<= 0.3 s", single <= 0.3)
-    row(f"first result of an experiment ({args.jobs} proc, incl. pool start)", f"{first:.2f} s", "<= 2 s",
+    row(f"first result of an experiment ({args.jobs} proc, pool start incl.)", f"{first:.2f} s", "<= 2 s",
         first <= 2)
     row("peak RSS, 200 clinicians x 5 years (fresh process)", f"{after:.0f} MB", f"<= {MEMORY_LIMIT_MB:.0f} MB",
         after <= MEMORY_LIMIT_MB)
