@@ -1,62 +1,217 @@
-"""Time the model: one baseline replication, and the standard policy question.
+"""Time the model against the performance targets of issue 5, all in one run.
 
-The standard question is baseline (50 clinicians) against ai_scribe, 30 paired replications each, the baseline's
-horizon, the local process pool with 2 workers. Prints wall time, simulated clinician-years per second and SimPy
-events per second. Run: ``python benchmarks/bench.py`` (``--quick`` for a smaller check).
+Prints, as one table: the standard policy question (baseline against ai_scribe, 30 paired replications each, the
+baseline's horizon, the default local process pool with 2 workers); a bare SimPy skeleton that does nothing but one
+timeout per clinician-workday for the same clinicians, weeks and replications on the same kind of pool, and the
+ratio of the two; one baseline replication (median of a few); the time to the first replication result of an
+experiment (what an app would wait for before drawing its first figures); time per replication at 25-200
+clinicians and at 1-5 years; and the peak RSS of one replication at 200 clinicians x 5 years, measured in a fresh
+child process (Linux: read from /proc).
+
+Run from the repository root: ``python benchmarks/bench.py`` (``--quick``: 3 paired replications instead of 30,
+and fewer repeats). Speed is measured here, never asserted in tests.
 """
 
 from __future__ import annotations
 
-import argparse
-import platform
-import time
+import sys
 from pathlib import Path
 
-from simulator.experiment import compare, run_experiment, run_replication
+ROOT = Path(__file__).resolve().parent.parent
+# ``python benchmarks/bench.py`` puts benchmarks/ first on sys.path, so an installed (editable) ``simulator`` from
+# another checkout would win; time this checkout's package. Pool workers inherit this sys.path.
+sys.path.insert(0, str(ROOT))
+
+import argparse  # noqa: E402
+import multiprocessing  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable, Generator  # noqa: E402
+from concurrent.futures import ProcessPoolExecutor  # noqa: E402
+from functools import partial  # noqa: E402
+from typing import Any  # noqa: E402
+
+import simpy  # noqa: E402
+
+import simulator  # noqa: E402
+from simulator.experiment import compare, run_experiment, run_replication  # noqa: E402
+from simulator.loader import load_scenario  # noqa: E402
+from simulator.scenario import Scenario  # noqa: E402
+
+SCENARIOS = ROOT / "scenarios"
+WEEKS_PER_YEAR = 52.18
+MEMORY_LIMIT_MB = 100.0
+
+
+# -- workloads ---------------------------------------------------------------------------------------------------
+def scaled(baseline: Scenario, *, clinicians: int | None = None, years: int | None = None) -> Scenario:
+    """The baseline at another size (demand and admin staff scale with it) or another measured length."""
+    changes: dict[str, Any] = {}
+    if clinicians is not None:
+        factor = clinicians / baseline.staff.clinicians
+        changes.update({"staff.clinicians": clinicians,
+                        "staff.admin_staff": max(1, round(baseline.staff.admin_staff * factor)),
+                        "demand.referrals_per_week": baseline.demand.referrals_per_week * factor})
+    if years is not None:
+        changes["horizon_weeks"] = baseline.warmup_weeks + 52 * years
+    return baseline.with_changes(changes) if changes else baseline
+
+
+def clinician_years(scenario: Scenario, replications: int = 1) -> float:
+    return scenario.staff.clinicians * scenario.horizon_weeks / WEEKS_PER_YEAR * replications
+
+
+def skeleton_replication(clinicians: int, weeks: int) -> int:
+    """SimPy's own floor: each clinician is a process that wakes at 08:00 every workday and does nothing else."""
+    env = simpy.Environment()
+
+    def clinician() -> Generator[simpy.Event, Any, None]:
+        for week in range(weeks):
+            for weekday in range(5):
+                yield env.timeout(7 * week + weekday + 1 / 3 - env.now)
+
+    for _ in range(clinicians):
+        env.process(clinician())
+    env.run()
+    return clinicians * weeks * 5
+
+
+# -- measurements ------------------------------------------------------------------------------------------------
+def timed(function: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def one_replication(scenario: Scenario, repeats: int) -> float:
+    """Median wall time of one replication in this process (simulation and reduction to tables)."""
+    run_replication(scenario, 0)  # warm imports and caches so the timing is of the model alone
+    return statistics.median(timed(partial(run_replication, scenario, k)) for k in range(1, repeats + 1))
+
+
+def standard_question(baseline: Scenario, policy: Scenario, replications: int, jobs: int) -> float:
+    def run() -> None:
+        base = run_experiment(baseline, replications=replications, jobs=jobs)
+        other = run_experiment(policy, replications=replications, jobs=jobs)
+        compare(base, other)
+
+    return timed(run)
+
+
+def skeleton(scenarios: list[Scenario], replications: int, jobs: int) -> float:
+    """The skeleton on the same pool as ``run_experiment`` uses: one forkserver pool of ``jobs`` per scenario."""
+    def run() -> None:
+        for scenario in scenarios:
+            context = multiprocessing.get_context("forkserver")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                args = [(scenario.staff.clinicians, scenario.horizon_weeks)] * replications
+                list(pool.map(skeleton_replication, *zip(*args, strict=True)))
+
+    return timed(run)
+
+
+def first_result(baseline: Scenario, replications: int, jobs: int) -> float:
+    """Seconds from starting an experiment to its first finished replication (what an app shows first)."""
+    start = time.perf_counter()
+    first: list[float] = []
+
+    def progress(done: int, total: int) -> None:
+        if not first:
+            first.append(time.perf_counter() - start)
+
+    run_experiment(baseline, replications=replications, jobs=jobs, progress=progress)
+    return first[0]
+
+
+_PEAK_RSS_CHILD = """
+import sys
+sys.path.insert(0, {root!r})
+
+
+def peak_kib():
+    # VmHWM is the peak RSS of this process image; ru_maxrss would also count the parent's pages that were
+    # resident when the parent forked to start this process.
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+
+from simulator.experiment import run_replication
 from simulator.loader import load_scenario
-from simulator.scenario import Scenario
-
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
-
-
-def clinician_years(scenario: Scenario, replications: int) -> float:
-    return scenario.staff.clinicians * scenario.horizon_weeks / 52.18 * replications
+s = load_scenario({path!r}).with_changes({changes!r})
+before = peak_kib()
+run_replication(s, 0)
+print(before, peak_kib())
+"""
 
 
-def one_replication(baseline: Scenario) -> None:
-    run_replication(baseline, 0)  # warm imports and caches so the timing is of the model alone
-    start = time.perf_counter()
-    result = run_replication(baseline, 1)
-    wall = time.perf_counter() - start
-    years = clinician_years(baseline, 1)
-    print(f"one baseline replication        {wall:8.2f} s   {years / wall:8.1f} clinician-years/s   "
-          f"{result.sim_events / wall:10.0f} SimPy events/s")
+def peak_rss_mb(scenario_path: Path, changes: dict[str, Any]) -> tuple[float, float]:
+    """(peak RSS after imports, peak RSS after one replication), in MB, of a fresh Python process (Linux)."""
+    code = _PEAK_RSS_CHILD.format(root=str(ROOT), path=str(scenario_path), changes=changes)
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    before, after = (int(x) / 1024 for x in out.split())
+    return before, after
 
 
-def standard_question(baseline: Scenario, policy: Scenario, replications: int, jobs: int) -> None:
-    start = time.perf_counter()
-    base = run_experiment(baseline, replications=replications, jobs=jobs)
-    other = run_experiment(policy, replications=replications, jobs=jobs)
-    compare(base, other)
-    wall = time.perf_counter() - start
-    years = clinician_years(baseline, replications) + clinician_years(policy, replications)
-    events = base.sim_events + other.sim_events
-    print(f"standard question ({replications}+{replications} reps, {jobs} proc) {wall:8.2f} s   "
-          f"{years / wall:8.1f} clinician-years/s   {events / wall:10.0f} SimPy events/s")
+# -- report ------------------------------------------------------------------------------------------------------
+def row(label: str, value: str, target: str = "", met: bool | None = None) -> None:
+    verdict = "" if met is None else ("met" if met else "NOT met")
+    print(f"  {label:<58} {value:>12}   {target:<10} {verdict}")
+
+
+def scaling_table(baseline: Scenario) -> None:
+    print("\nScaling: one replication in this process (linear growth = constant time per clinician-year)")
+    print(f"  {'clinicians':>10} {'years':>6} {'clinician-years':>16} {'s/replication':>14} {'ms/clinician-year':>18}")
+    cases = [(n, 3) for n in (25, 50, 100, 200)] + [(50, 1), (50, 5)]
+    for clinicians, years in cases:
+        scenario = scaled(baseline, clinicians=clinicians, years=years)
+        seconds = timed(partial(run_replication, scenario, 1))
+        cy = clinician_years(scenario)
+        print(f"  {clinicians:>10} {years:>6} {cy:>16.0f} {seconds:>14.2f} {1000 * seconds / cy:>18.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument("--reps", type=int, default=30, help="paired replications of the standard question")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--quick", action="store_true", help="3 paired replications instead of 30")
+    parser.add_argument("--quick", action="store_true", help="3 paired replications instead of 30, fewer repeats")
     args = parser.parse_args()
+    reps = 3 if args.quick else args.reps
     baseline = load_scenario(SCENARIOS / "baseline.yaml")
     policy = load_scenario(SCENARIOS / "ai_scribe.yaml")
-    print(f"python {platform.python_version()} on {platform.machine()}, "
-          f"{baseline.staff.clinicians} clinicians x {baseline.horizon_weeks} weeks")
-    one_replication(baseline)
-    standard_question(baseline, policy, 3 if args.quick else args.reps, args.jobs)
+    load = os.getloadavg()
+    print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores, "
+          f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at start")
+    print(f"simulator from {Path(simulator.__file__).parent}")
+    print(f"baseline: {baseline.staff.clinicians} clinicians x {baseline.horizon_weeks} weeks "
+          f"({clinician_years(baseline):.0f} clinician-years per replication)\n")
+
+    question = standard_question(baseline, policy, reps, args.jobs)
+    bare = skeleton([baseline, policy], reps, args.jobs)
+    single = one_replication(baseline, 3 if args.quick else 5)
+    first = first_result(baseline, 2 * args.jobs, args.jobs)
+    before, after = peak_rss_mb(SCENARIOS / "baseline.yaml",
+                                {"staff.clinicians": 200, "staff.admin_staff": 16, "demand.referrals_per_week": 680,
+                                 "horizon_weeks": baseline.warmup_weeks + 52 * 5})
+
+    print(f"Targets ({reps}+{reps} paired replications, {args.jobs} processes)")
+    full = reps == 30  # the 10 s target is for the standard 30+30; a --quick run reports without a verdict
+    row("standard question (baseline vs ai_scribe)", f"{question:.2f} s", "<= 10 s", question <= 10 if full else None)
+    row("bare SimPy skeleton, same clinicians/weeks/reps/pool", f"{bare:.2f} s")
+    # With 3 replications the pools' start-up dominates the skeleton, so the ratio means little: no verdict.
+    row("ratio model / skeleton", f"{question / bare:.1f} x", "<= 3 x", question / bare <= 3 if full else None)
+    row("one baseline replication (median, 1 process)", f"{single:.3f} s", "<= 0.3 s", single <= 0.3)
+    row(f"first result of an experiment ({args.jobs} proc, pool start incl.)", f"{first:.2f} s", "<= 2 s",
+        first <= 2)
+    row("peak RSS, 200 clinicians x 5 years (fresh process)", f"{after:.0f} MB", f"<= {MEMORY_LIMIT_MB:.0f} MB",
+        after <= MEMORY_LIMIT_MB)
+    row("  of which the interpreter and imports", f"{before:.0f} MB")
+    row("  of which the replication itself", f"{after - before:.0f} MB", f"<= {MEMORY_LIMIT_MB:.0f} MB",
+        after - before <= MEMORY_LIMIT_MB)
+    scaling_table(baseline)
+    print(f"\nload average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The append-only event log: the single source of truth that every metric is computed from.
 
-Two record types, kept as plain tuples because a replication appends hundreds of thousands of them:
+Two record types, named tuples because a replication appends hundreds of thousands of them (and stored column-wise,
+``simulator.ledger``, so that millions fit in memory):
 
 * ``Event``: something that happened to a client or a clinician at a moment (a referral, an assignment, a
   resignation). Fields: time in days, kind, clinician id (-1 if none), client id (-1 if none), value.
@@ -19,7 +20,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
-__all__ = ["DAY_FIELDS", "DayRecord", "Event", "EventLog", "Kind", "TraceSegment"]
+from simulator.ledger import RecordTable
+
+__all__ = ["DAY_FIELDS", "DAY_INT_FIELDS", "KIND_CODES", "STATUSES", "DayRecord", "Event", "EventLog", "Kind",
+           "TraceSegment", "day_table", "event_table"]
 
 
 class Kind(StrEnum):
@@ -61,6 +65,11 @@ DAY_FIELDS: tuple[str, ...] = (
 )
 
 
+#: The whole-number fields of a day record (the rest but ``status`` are floats).
+DAY_INT_FIELDS: tuple[str, ...] = ("day", "clinician", "caseload", "scheduled", "attended", "intakes", "no_shows",
+                                   "notes_done", "notes_late", "late_new")
+
+
 class DayRecord(NamedTuple):
     day: int
     clinician: int
@@ -96,16 +105,35 @@ class TraceSegment(NamedTuple):
     detail: str
 
 
+#: Kinds as the small integer codes the event table stores (``Kind`` order, append-only like the enum).
+KIND_CODES: dict[str, int] = {kind.value: code for code, kind in enumerate(Kind)}
+STATUSES: tuple[str, ...] = ("work", "leave", "notice")
+_EVENT_FIELDS = ("time", "kind", "clinician", "client", "value")
+
+
+def event_table() -> RecordTable[Event]:
+    return RecordTable(Event, _EVENT_FIELDS, text="kind", vocabulary=[kind.value for kind in Kind],
+                       ints=("clinician", "client"))
+
+
+def day_table() -> RecordTable[DayRecord]:
+    return RecordTable(DayRecord, DAY_FIELDS, text="status", vocabulary=STATUSES, ints=DAY_INT_FIELDS)
+
+
 @dataclass
 class EventLog:
-    """Everything a replication recorded, appended as it happened."""
+    """Everything a replication recorded, appended as it happened.
 
-    events: list[Event] = field(default_factory=list)
-    days: list[DayRecord] = field(default_factory=list)
+    ``events`` and ``days`` read like lists of ``Event`` and ``DayRecord`` tuples; they are stored column-wise
+    (``simulator.ledger``) because a long run appends millions of them.
+    """
+
+    events: RecordTable[Event] = field(default_factory=event_table)
+    days: RecordTable[DayRecord] = field(default_factory=day_table)
     trace: list[TraceSegment] = field(default_factory=list)
     horizon_days: float = 0.0
     warmup_days: float = 0.0
     sim_events: int = 0  # SimPy events processed, for the benchmarks
 
     def add(self, time: float, kind: Kind, clinician: int = -1, client: int = -1, value: float = 0.0) -> None:
-        self.events.append(Event(time, kind.value, clinician, client, value))
+        self.events.put(KIND_CODES[kind], (time, clinician, client, value))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulator.events import DAY_FIELDS, EventLog, Kind
+from simulator.events import DAY_FIELDS, DAY_INT_FIELDS, KIND_CODES, STATUSES, EventLog, Kind
 from simulator.scenario import Scenario
 
 __all__ = [
@@ -65,13 +65,18 @@ METRICS: tuple[Metric, ...] = (
 
 
 def events_frame(log: EventLog) -> pd.DataFrame:
-    frame = pd.DataFrame(log.events, columns=["time", "kind", "clinician", "client", "value"])
-    return frame.astype({"time": "float64", "kind": "string", "clinician": "int64", "client": "int64",
-                         "value": "float64"})
+    table = log.events
+    return pd.DataFrame({
+        "time": table.column("time"), "kind": pd.array(table.texts(), dtype="string"),
+        "clinician": table.column("clinician").astype("int64"), "client": table.column("client").astype("int64"),
+        "value": table.column("value")})
 
 
 def days_frame(log: EventLog) -> pd.DataFrame:
-    return pd.DataFrame(log.days, columns=list(DAY_FIELDS))
+    table = log.days
+    return pd.DataFrame({name: table.texts() if name == "status" else
+                         table.column(name).astype("int64" if name in DAY_INT_FIELDS else "float64")
+                         for name in DAY_FIELDS})
 
 
 def params_at(scenario: Scenario, day: float) -> Scenario:
@@ -88,14 +93,14 @@ def _timeline(scenario: Scenario) -> tuple[list[float], list[Scenario]]:
     return starts, states
 
 
-def _per_day(scenario: Scenario, times: pd.Series, value: str) -> np.ndarray:
+def _per_day(scenario: Scenario, times: np.ndarray, value: str) -> np.ndarray:
     """A parameter (dotted path) looked up at each time (in days) under the policy timeline."""
     starts, states = _timeline(scenario)
     values = np.array([_get(state, value) for state in states], dtype=float)
-    return values[np.searchsorted(np.array(starts), times.to_numpy(dtype=float), side="right") - 1]
+    return values[np.searchsorted(np.array(starts), times, side="right") - 1]
 
 
-def _workday_times(days: pd.Series) -> pd.Series:
+def _workday_times(days: np.ndarray) -> np.ndarray:
     """When a day record's work happened (08:00), so a policy starting that morning applies to it."""
     return days + 8 / 24
 
@@ -111,13 +116,80 @@ def _ratio(numerator: float, denominator: float) -> float:
     return float(numerator / denominator) if denominator > 0 else float("nan")
 
 
+class _Events:
+    """The event log as numpy columns; ``kind`` holds codes (``KIND_CODES``), so a filter is one comparison.
+
+    ``window`` restricts every ``of_kind`` mask to some events (the measured window) without copying the columns.
+    """
+
+    def __init__(self, time: np.ndarray, kind: np.ndarray, client: np.ndarray, value: np.ndarray,
+                 window: np.ndarray | None = None) -> None:
+        self.time, self.kind, self.client, self.value = time, kind, client, value
+        self.window = window
+
+    @classmethod
+    def of(cls, log: EventLog) -> _Events:
+        table = log.events  # views, not copies: a long run's log is tens of megabytes
+        return cls(table.column_view("time"), table.codes(), table.column_view("client"), table.column_view("value"))
+
+    def of_kind(self, *kinds: Kind) -> np.ndarray:
+        """A boolean mask of the events of these kinds (within the window, if any)."""
+        if len(kinds) == 1:
+            mask: np.ndarray = self.kind == _KIND_CODE[kinds[0]]
+        else:
+            mask = np.isin(self.kind, [_KIND_CODE[k] for k in kinds])
+        return mask if self.window is None else mask & self.window
+
+    def where(self, mask: np.ndarray) -> _Events:
+        return _Events(self.time, self.kind, self.client, self.value, mask)
+
+
+_KIND_CODE = KIND_CODES
+_LEAVE, _NOTICE = STATUSES.index("leave"), STATUSES.index("notice")
+
+
+class _Days:
+    """The day ledger as numpy columns (only those the metrics read); ``status`` holds codes into ``STATUSES``."""
+
+    _COLUMNS = ("day", "clinician", "caseload", "scheduled", "attended", "intakes", "no_shows", "session_min",
+                "desk_min", "supervision_min", "after_min", "backlog_min", "notes_done", "notes_late", "ee")
+
+    def __init__(self, columns: dict[str, np.ndarray], status: np.ndarray) -> None:
+        self.columns = columns
+        self.status = status
+
+    @classmethod
+    def of(cls, log: EventLog) -> _Days:
+        return cls({name: log.days.column_view(name) for name in cls._COLUMNS}, log.days.codes())
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        try:
+            return self.columns[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __len__(self) -> int:
+        return len(self.status)
+
+    def where(self, mask: np.ndarray) -> _Days:
+        return _Days({name: column[mask] for name, column in self.columns.items()}, self.status[mask])
+
+    def between(self, lo: float, hi: float) -> _Days:
+        """The records of days in [lo, hi): a slice (no copy) when the days are in order, as the model writes them."""
+        day = self.day
+        if len(day) and bool(np.all(day[1:] >= day[:-1])):
+            start, stop = np.searchsorted(day, [lo, hi])
+            return _Days({name: column[start:stop] for name, column in self.columns.items()}, self.status[start:stop])
+        return self.where((day >= lo) & (day < hi))
+
+
 def summarize(log: EventLog, scenario: Scenario) -> dict[str, float]:
     """One row of ``summary.csv``: every output of spec 4 for the window after the warm-up."""
-    events = events_frame(log)
-    days = days_frame(log)
+    events = _Events.of(log)
+    days = _Days.of(log)
     lo, hi = log.warmup_days, log.horizon_days
-    win_events = events[(events.time >= lo) & (events.time < hi)]
-    win_days = days[(days.day >= lo) & (days.day < hi)]
+    win_events = events.where((events.time >= lo) & (events.time < hi))
+    win_days = days.between(lo, hi)
     years = (hi - lo) / 365.25
     out: dict[str, float] = {}
     out.update(_workforce(win_events, win_days, scenario, years))
@@ -128,29 +200,33 @@ def summarize(log: EventLog, scenario: Scenario) -> dict[str, float]:
     return out
 
 
-def _workforce(ev: pd.DataFrame, days: pd.DataFrame, scenario: Scenario, years: float) -> dict[str, float]:
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if len(values) else float("nan")
+
+
+def _workforce(ev: _Events, days: _Days, scenario: Scenario, years: float) -> dict[str, float]:
     threshold = scenario.burnout.high_ee_threshold
-    departures = int((ev.kind == Kind.DEPART).sum())
+    departures = int(ev.of_kind(Kind.DEPART).sum())
     clinician_years = len(days) / WORKDAYS_PER_YEAR
-    working = days[days.status != "notice"]  # resignation is drawn every workday, leave included, until notice
-    resign_ee = ev.loc[ev.kind == Kind.RESIGN, "value"]
-    high_rate = _ratio(float((resign_ee >= threshold).sum()), float((working.ee >= threshold).sum()))
-    low_rate = _ratio(float((resign_ee < threshold).sum()), float((working.ee < threshold).sum()))
+    working_ee = days.ee[days.status != _NOTICE]  # resignation is drawn every workday, leave included, until notice
+    resign_ee = ev.value[ev.of_kind(Kind.RESIGN)]
+    high_rate = _ratio(float((resign_ee >= threshold).sum()), float((working_ee >= threshold).sum()))
+    low_rate = _ratio(float((resign_ee < threshold).sum()), float((working_ee < threshold).sum()))
     return {
         "departures": departures,
         "departures_per_year": departures / years,
         "turnover_rate_annual": _ratio(departures, clinician_years),
-        "ee_mean": float(days.ee.mean()),
-        "ee_high_share": float((days.ee >= threshold).mean()),
-        "ee_high21_share": float((days.ee >= 21).mean()),
+        "ee_mean": _mean(days.ee),
+        "ee_high_share": _mean(days.ee >= threshold),
+        "ee_high21_share": _mean(days.ee >= 21),
         "burned_out_exit_ratio": _ratio(high_rate, low_rate),
     }
 
 
-def _time_use(days: pd.DataFrame) -> dict[str, float]:
+def _time_use(days: _Days) -> dict[str, float]:
     session, desk, after = days.session_min.sum(), days.desk_min.sum(), days.after_min.sum()
     worked = session + desk + after + days.supervision_min.sum()
-    worked_weeks = float((days.status != "leave").sum()) / 5
+    worked_weeks = float((days.status != _LEAVE).sum()) / 5
     return {
         "paperwork_share": _ratio(desk + after, worked),
         "after_hours_hours_per_clinician_week": _ratio(after / 60, worked_weeks),
@@ -160,27 +236,36 @@ def _time_use(days: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def _access(events: pd.DataFrame, ev: pd.DataFrame, days: pd.DataFrame, lo: float) -> dict[str, float]:
-    referred = events.loc[events.kind == Kind.REFERRAL, ["client", "time"]]
-    new_clients = set(referred.loc[referred.time >= lo, "client"])
-    joins = events[(events.kind == Kind.WAITLIST_JOIN) & (events.value == 0) & events.client.isin(new_clients)]
-    assigns = events[(events.kind == Kind.ASSIGN) & events.client.isin(new_clients)]
-    first = events[(events.kind == Kind.FIRST_SESSION) & events.client.isin(new_clients)]
-    left_list = events.kind.isin([Kind.ASSIGN, Kind.REASSIGN, Kind.RENEGE]).sum()
-    weeks = len(days.day.unique()) / 5 if len(days) else float("nan")
+def _access(events: _Events, ev: _Events, days: _Days, lo: float) -> dict[str, float]:
+    referred = events.of_kind(Kind.REFERRAL)
+    new_clients = _members(events.client, events.client[referred & (events.time >= lo)])
+    joins = events.of_kind(Kind.WAITLIST_JOIN) & (events.value == 0) & new_clients
+    assigned = events.value[events.of_kind(Kind.ASSIGN) & new_clients]
+    first = events.value[events.of_kind(Kind.FIRST_SESSION) & new_clients]
+    left_list = events.of_kind(Kind.ASSIGN, Kind.REASSIGN, Kind.RENEGE).sum()
+    weeks = len(np.unique(days.day)) / 5 if len(days) else float("nan")
     return {
         "sessions_per_week": _ratio(days.attended.sum(), weeks),
-        "wait_days_assignment_mean": float(assigns.value.mean()) if len(assigns) else float("nan"),
-        "prob_wait": 1.0 - _ratio(float((assigns.value <= 1e-9).sum()), float(len(joins))),
-        "wait_days_first_session_mean": float(first.value.mean()) if len(first) else float("nan"),
-        "waitlist_end": int((events.kind == Kind.WAITLIST_JOIN).sum() - left_list),
-        "clients_lost": int(ev.kind.isin([Kind.RENEGE, Kind.TRANSFER_LOST]).sum()),
-        "continuity_disruption_share": _ratio(float((ev.kind == Kind.TRANSFER).sum()),
+        "wait_days_assignment_mean": _mean(assigned),
+        "prob_wait": 1.0 - _ratio(float((assigned <= 1e-9).sum()), float(joins.sum())),
+        "wait_days_first_session_mean": _mean(first),
+        "waitlist_end": int(events.of_kind(Kind.WAITLIST_JOIN).sum() - left_list),
+        "clients_lost": int(ev.of_kind(Kind.RENEGE, Kind.TRANSFER_LOST).sum()),
+        "continuity_disruption_share": _ratio(float(ev.of_kind(Kind.TRANSFER).sum()),
                                               days.caseload.sum() / WORKDAYS_PER_YEAR),
     }
 
 
-def _money(ev: pd.DataFrame, days: pd.DataFrame, scenario: Scenario, lo: float, hi: float,
+def _members(ids: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """``np.isin(ids, members)`` for small non-negative ids (-1 for none) by a lookup table, without isin's sort
+    of a million-entry concatenation."""
+    table = np.zeros(int(max(ids.max(initial=0), members.max(initial=0))) + 2, dtype=bool)
+    table[members.astype(np.int64)] = True  # the last entry stays False: it is where id -1 looks
+    found: np.ndarray = table[ids.astype(np.int64)]
+    return found
+
+
+def _money(ev: _Events, days: _Days, scenario: Scenario, lo: float, hi: float,
            years: float) -> dict[str, float]:
     at = _workday_times(days.day)
     per_session = _per_day(scenario, at, "costs.revenue_per_session")
@@ -189,10 +274,10 @@ def _money(ev: pd.DataFrame, days: pd.DataFrame, scenario: Scenario, lo: float, 
     salary = _per_day(scenario, at, "costs.clinician_salary_annual")
     tools = _per_day(scenario, at, "costs.tool_cost_per_clinician_month")
     payroll = float((salary + 12 * tools).sum()) / WORKDAYS_PER_YEAR
-    departs = ev[ev.kind == Kind.DEPART]
-    turnover = float((_per_day(scenario, departs.time, "costs.replacement_cost_share")
-                      * _per_day(scenario, departs.time, "costs.clinician_salary_annual")).sum())
-    grid = pd.Series(np.arange(lo, hi))
+    departs = ev.time[ev.of_kind(Kind.DEPART)]
+    turnover = float((_per_day(scenario, departs, "costs.replacement_cost_share")
+                      * _per_day(scenario, departs, "costs.clinician_salary_annual")).sum())
+    grid = np.arange(lo, hi)
     admin = float((_per_day(scenario, grid, "staff.admin_staff")
                    * _per_day(scenario, grid, "costs.admin_salary_annual")).sum()) / 365.25
     return {
@@ -202,10 +287,10 @@ def _money(ev: pd.DataFrame, days: pd.DataFrame, scenario: Scenario, lo: float, 
     }
 
 
-def _vacancy_rate(events: pd.DataFrame, scenario: Scenario, lo: float, hi: float) -> float:
-    grid = pd.Series(np.arange(lo, hi) + 0.5)
-    changes = events[events.kind.isin([Kind.VACANCY_OPEN, Kind.VACANCY_CLOSE])]
-    open_now = _step_values(changes.time.to_numpy(), changes.value.to_numpy(), grid.to_numpy())
+def _vacancy_rate(events: _Events, scenario: Scenario, lo: float, hi: float) -> float:
+    grid = np.arange(lo, hi) + 0.5
+    changes = events.of_kind(Kind.VACANCY_OPEN, Kind.VACANCY_CLOSE)
+    open_now = _step_values(events.time[changes], events.value[changes], grid)
     positions = (_per_day(scenario, grid, "staff.clinicians")
                  + _per_day(scenario, grid, "turnover.hire_ahead_positions"))
     return float(np.mean(open_now / positions))
@@ -220,10 +305,10 @@ def _step_values(times: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.nd
 
 def client_census(log: EventLog) -> dict[str, int]:
     """Where every client is at the end: conservation says these add up to everyone ever referred."""
-    counts = pd.Series([e.kind for e in log.events]).value_counts()
+    counts = np.bincount(log.events.codes(), minlength=len(KIND_CODES))
 
     def n(kind: Kind) -> int:
-        return int(counts.get(kind.value, 0))
+        return int(counts[KIND_CODES[kind]])
 
     assigned = n(Kind.ASSIGN) + n(Kind.REASSIGN) + n(Kind.INITIAL)
     waitlisted = n(Kind.WAITLIST_JOIN) - n(Kind.ASSIGN) - n(Kind.REASSIGN) - n(Kind.RENEGE)
@@ -240,34 +325,52 @@ def client_census(log: EventLog) -> dict[str, int]:
 
 def weekly(log: EventLog, scenario: Scenario) -> pd.DataFrame:
     """Weekly series (whole run, warm-up included and flagged) for the story over time."""
-    days = days_frame(log)
-    events = events_frame(log)
-    weeks = np.arange(scenario.horizon_weeks)
-    days["week"] = days.day // 7
-    days["high"] = days.ee >= scenario.burnout.high_ee_threshold
-    days["worked"] = days.status != "leave"
-    grouped = days.groupby("week")
-    worked_weeks = grouped.worked.sum().reindex(weeks) / 5
+    days = _Days.of(log)
+    events = _Events.of(log)
+    n = scenario.horizon_weeks
+    weeks = np.arange(n)
+    week = (days.day // 7).astype(np.int64)
+    count = np.bincount(week, minlength=n)[:n]
+    worked_weeks = np.bincount(week, weights=days.status != _LEAVE, minlength=n)[:n] / 5
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.bincount(week, weights=values, minlength=n)[:n]
+
     out = pd.DataFrame({"week": weeks, "warmup": weeks < scenario.warmup_weeks})
-    out["headcount"] = grouped.clinician.nunique().reindex(weeks).fillna(0).to_numpy()
-    changes = events[events.kind.isin([Kind.VACANCY_OPEN, Kind.VACANCY_CLOSE])]
-    out["vacancies"] = _step_values(changes.time.to_numpy(), changes.value.to_numpy(), 7.0 * (weeks + 1))
-    out["ee_mean"] = grouped.ee.mean().reindex(weeks).to_numpy()
-    out["ee_high_share"] = grouped.high.mean().reindex(weeks).to_numpy()
+    out["headcount"] = _distinct_per_week(week, days.clinician, n)
+    changes = events.of_kind(Kind.VACANCY_OPEN, Kind.VACANCY_CLOSE)
+    out["vacancies"] = _step_values(events.time[changes], events.value[changes], 7.0 * (weeks + 1))
+    out["ee_mean"] = _per(total(days.ee), count)
+    out["ee_high_share"] = _per(total(days.ee >= scenario.burnout.high_ee_threshold), count)
     for column, source in (("session_hours", "session_min"), ("paperwork_hours", "desk_min"),
                            ("after_hours_hours", "after_min")):
-        out[column] = (grouped[source].sum().reindex(weeks) / 60 / worked_weeks).to_numpy()
-    out["backlog_hours"] = (grouped.backlog_min.mean().reindex(weeks) / 60).to_numpy()
-    out["sessions_attended"] = grouped.attended.sum().reindex(weeks).fillna(0).to_numpy()
+        out[column] = _per(total(days.columns[source]) / 60, worked_weeks, absent=count == 0)
+    out["backlog_hours"] = _per(total(days.backlog_min), count) / 60
+    out["sessions_attended"] = total(days.attended).astype(np.int64)
     out["waitlist"] = _waitlist_at(events, 7.0 * (weeks + 1))
     for column, kind in (("departures", Kind.DEPART), ("referrals", Kind.REFERRAL), ("hires", Kind.HIRE)):
-        times = events.loc[events.kind == kind, "time"]
-        out[column] = np.bincount((times // 7).astype(int), minlength=len(weeks))[: len(weeks)]
+        times = events.time[events.of_kind(kind)]
+        out[column] = np.bincount((times // 7).astype(int), minlength=n)[:n]
     return out
 
 
-def _waitlist_at(events: pd.DataFrame, at: np.ndarray) -> np.ndarray:
-    moves = events[events.kind.isin([Kind.WAITLIST_JOIN, Kind.ASSIGN, Kind.REASSIGN, Kind.RENEGE])]
-    step = np.where(moves.kind == Kind.WAITLIST_JOIN, 1, -1)
+def _per(numerator: np.ndarray, denominator: np.ndarray, absent: np.ndarray | None = None) -> np.ndarray:
+    """numerator / denominator, NaN where the denominator is 0 (a week without records, or ``absent``)."""
+    out = np.full(len(numerator), np.nan)
+    np.divide(numerator, denominator, out=out, where=denominator != 0)
+    if absent is not None:
+        out[absent] = np.nan
+    return out
+
+
+def _distinct_per_week(week: np.ndarray, clinician: np.ndarray, n: int) -> np.ndarray:
+    """How many different clinicians have a day record in each week."""
+    pairs = np.unique(week * (int(clinician.max(initial=0)) + 1) + clinician.astype(np.int64))
+    return np.bincount(pairs // (int(clinician.max(initial=0)) + 1), minlength=n)[:n]
+
+
+def _waitlist_at(events: _Events, at: np.ndarray) -> np.ndarray:
+    moves = events.of_kind(Kind.WAITLIST_JOIN, Kind.ASSIGN, Kind.REASSIGN, Kind.RENEGE)
+    step = np.where(events.kind[moves] == _KIND_CODE[Kind.WAITLIST_JOIN], 1, -1)
     level = np.cumsum(step)
-    return _step_values(moves.time.to_numpy(), level.astype(float), at)
+    return _step_values(events.time[moves], level.astype(float), at)

@@ -17,12 +17,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import simpy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator.events import EventLog, Kind
 from simulator.metrics import client_census, summarize
+from simulator.model.admin import AdminPool
 from simulator.model.agency import Agency
 from simulator.model.caseload import daily_minutes, ramp, target_caseload
 from simulator.model.clients import Client, Status
@@ -105,9 +105,9 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     return Scenario.model_validate({**scenario.model_dump(), "policies": [policy]})
 
 
-def run(scenario: Scenario, seed: int) -> tuple[Agency, EventLog, list[simpy.Resource]]:
-    """Run to the horizon, keeping every admin pool: a policy that resizes the pool replaces the Resource while
-    the old one finishes the referrals it holds."""
+def run(scenario: Scenario, seed: int) -> tuple[Agency, EventLog, list[AdminPool]]:
+    """Run to the horizon, keeping every admin pool: a policy that resizes the pool replaces it while the old one
+    finishes the referrals it holds."""
     agency = Agency(scenario, Streams(seed, 0))
     agency.start()
     pools = [agency.admin]
@@ -201,7 +201,7 @@ def staffing_step(r: Replay, kind: str, clinician: int, time: float, value: floa
     assert r.headcount >= 0
 
 
-def check_clients(agency: Agency, log: EventLog, r: Replay, pools: list[simpy.Resource]) -> None:
+def check_clients(agency: Agency, log: EventLog, r: Replay, pools: list[AdminPool]) -> None:
     census = client_census(log)
     places = Counter(place for place, _ in r.place.values())
     in_care = {client.id: clinician.id for clinician in agency.clinicians.values() for client in clinician.caseload}
@@ -218,7 +218,7 @@ def check_clients(agency: Agency, log: EventLog, r: Replay, pools: list[simpy.Re
     assert len(waiting) == size == census["waiting"] == places["waiting"]
     assert {c.id for c in waiting} == {c for c, (place, _) in r.place.items() if place == "waiting"}
     assert all(c.status is Status.WAITING for c in waiting)
-    in_admin = sum(len(pool.users) + len(pool.queue) for pool in pools)
+    in_admin = sum(pool.holding for pool in pools)
     assert in_admin == census["in_admin"] == places["admin"]
     assert places["transfer"] == 0  # a transferred client is re-queued or lost in the same instant
     for name in ("discharged", "dropped_out", "lost"):

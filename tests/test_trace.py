@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 import pytest
 
+from simulator.events import DayRecord, TraceSegment
 from simulator.model import simulate
 from simulator.scenario import Scenario
 
+Traced = tuple[list[TraceSegment], Sequence[DayRecord]]
 SMALL = {"staff.clinicians": 4, "demand.referrals_per_week": 14.0, "horizon_weeks": 12, "warmup_weeks": 2}
 
 
 @pytest.fixture(scope="module")
-def traced() -> tuple[list, list]:  # type: ignore[type-arg]
+def traced() -> Traced:
     log = simulate(Scenario().with_changes(SMALL), trace_weeks={3, 10})
     return log.trace, log.days
 
 
-def test_only_the_requested_weeks_are_traced(traced: tuple[list, list]) -> None:  # type: ignore[type-arg]
+def test_only_the_requested_weeks_are_traced(traced: Traced) -> None:
     trace, _ = traced
     assert trace
     assert {segment.day // 7 for segment in trace} == {3, 10}
 
 
-def test_blocks_add_up_to_each_days_ledger(traced: tuple[list, list]) -> None:  # type: ignore[type-arg]
+def test_blocks_add_up_to_each_days_ledger(traced: Traced) -> None:
     trace, days = traced
     minutes: dict[tuple[int, int], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for segment in trace:

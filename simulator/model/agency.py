@@ -15,10 +15,12 @@ import simpy
 
 from simulator.events import EventLog, Kind
 from simulator.model import staffing
+from simulator.model.admin import AdminPool
 from simulator.model.caseload import target_caseload
 from simulator.model.clients import Client, Status, Waitlist
 from simulator.model.clinician import Clinician
 from simulator.model.desk import TaskKind, task_specs
+from simulator.model.rules import DayRules
 from simulator.scenario import Scenario
 from simulator.streams import Streams
 
@@ -50,10 +52,16 @@ class Agency:
         self.trace_weeks = frozenset(trace_weeks)
         self.clinicians: dict[int, Clinician] = {}
         self.waitlist = Waitlist()
-        self.admin = simpy.Resource(self.env, capacity=max(1, scenario.staff.admin_staff))
+        self.admin = AdminPool(self.env, capacity=max(1, scenario.staff.admin_staff))
         self.target = target_caseload(scenario)
         self.task_specs = task_specs(scenario)
+        self.rules = DayRules.of(scenario)
+        # The streams drawn at every session or workday, looked up once.
         self.paperwork_stream = streams["paperwork"]
+        self.attendance = streams["attendance"]
+        self.dropout = streams["dropout"]
+        self.climate = streams["climate"]
+        self.turnover = streams["turnover"]
         self.vacancies = 0
         self.recruitments: list[simpy.Process] = []  # searches under way, oldest first
         self._clinician_ids = 0
@@ -121,17 +129,10 @@ class Agency:
         self.log.add(now, Kind.REFERRAL, -1, client.id)
         p = self.params
         if p.staff.admin_staff > 0 and p.demand.intake_admin_minutes > 0:
-            self.env.process(self.process_intake(client))
+            days = p.demand.intake_admin_minutes / _ADMIN_MINUTES_PER_DAY * 7 / 5
+            self.admin.process(days, functools.partial(self.join_waitlist, client))
         else:
             self.join_waitlist(client)
-
-    def process_intake(self, client: Client) -> Generator[simpy.Event, Any, None]:
-        """Admin/intake pool: a SimPy Resource with one unit per admin worker."""
-        with self.admin.request() as request:
-            yield request
-            minutes = self.params.demand.intake_admin_minutes
-            yield self.env.timeout(minutes / _ADMIN_MINUTES_PER_DAY * 7 / 5)
-        self.join_waitlist(client)
 
     def join_waitlist(self, client: Client) -> None:
         now = self.env.now
@@ -260,10 +261,10 @@ class Agency:
         self.params = self.params.after_policy(changes)
         self.target = target_caseload(self.params)
         self.task_specs = task_specs(self.params)
+        self.rules = DayRules.of(self.params)
         if self.params.staff.admin_staff != admin_before:
-            # SimPy resources have a fixed capacity: new referrals queue at a pool of the new size while
-            # the old pool finishes the work it holds.
-            self.admin = simpy.Resource(self.env, capacity=max(1, self.params.staff.admin_staff))
+            # New referrals queue at a pool of the new size while the old pool finishes the work it holds.
+            self.admin = AdminPool(self.env, capacity=max(1, self.params.staff.admin_staff))
         self.log.add(self.env.now, Kind.POLICY, value=index)
         staffing.open_vacancies(self)
         self.try_assign()

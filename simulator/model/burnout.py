@@ -27,6 +27,7 @@ __all__ = [
     "effective_hazard_ratio",
     "recovery_multiplier",
     "resignation_probability",
+    "rest_day_factor",
     "workday_load_hours",
 ]
 
@@ -59,7 +60,12 @@ def ee_after_workday(ee: float, *, load_hours: float, late_tasks: int, after_min
 
 def ee_after_rest_day(ee: float, *, b: Burnout, c: Climate) -> float:
     """EE after a weekend or vacation day."""
-    return clip_ee(ee * math.exp(-b.recovery_per_rest_hour * recovery_multiplier(c) * b.rest_day_hours))
+    return clip_ee(ee * rest_day_factor(b, c))
+
+
+def rest_day_factor(b: Burnout, c: Climate) -> float:
+    """The share of EE left after a day off (recovery is proportional, so a day off multiplies EE)."""
+    return math.exp(-b.recovery_per_rest_hour * recovery_multiplier(c) * b.rest_day_hours)
 
 
 def desk_slowdown(ee: float, b: Burnout) -> float:

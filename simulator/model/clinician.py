@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from simulator.events import DayRecord, Kind, TraceSegment
+from simulator.events import STATUSES, Kind, TraceSegment
 from simulator.model import burnout as bo
-from simulator.model.caseload import daily_minutes, ramp
+from simulator.model.caseload import ramp
 from simulator.model.clients import Client, Status
 from simulator.model.desk import DeskQueue, DeskResult, TaskKind
+from simulator.model.rules import DayRules
 from simulator.model.workday import DayPlan, lay_out_day
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["DAY_START", "Clinician", "is_workday", "next_workday"]
 
 DAY_START = 8 / 24  # workdays start at 08:00
+_WORK, _LEAVE, _NOTICE = (STATUSES.index(status) for status in ("work", "leave", "notice"))
 
 
 def is_workday(day: int) -> bool:
@@ -81,6 +83,8 @@ class Clinician:
         return self.agency.target * scale
 
     def free_slots(self, now: float) -> int:
+        if not (self.ramping or self.notice):  # the common case, asked at every discharge: the whole target
+            return self.agency.target - len(self.caseload)
         return math.floor(self.capacity(now) + 1e-9) - len(self.caseload)
 
     def on_leave(self, day: int) -> bool:
@@ -99,74 +103,105 @@ class Clinician:
             return
 
     def work_day(self, day: int) -> None:
-        p = self.agency.params
-        if p.burnout.enabled:
+        agency = self.agency
+        rules = agency.rules
+        if rules.burnout:
             for _ in range(day - self.last_day - 1):  # weekend (or days before starting)
-                self.ee = bo.ee_after_rest_day(self.ee, b=p.burnout, c=p.climate)
+                self.ee = bo.clip_ee(self.ee * rules.rest_day_factor)
         self.last_day = day
         if self.on_leave(day):
-            self.leave_day(day)
+            self.leave_day(day, rules)
             return
         if self.ramping:
-            self.ramping = ramp(self.agency.env.now - self.hired_at, p.turnover.onboarding_weeks) < 1.0
-            self.agency.try_assign()
-        plan = self.see_clients(day)
+            self.ramping = ramp(agency.env.now - self.hired_at, agency.params.turnover.onboarding_weeks) < 1.0
+            agency.try_assign()
+        tracing = agency.tracing(day)
+        plan = self.see_clients(day, rules, tracing)
         self.create_routine_tasks(day)
-        self.finish_day(day, plan)
+        self.finish_day(day, plan, rules, tracing)
 
     # -- sessions --------------------------------------------------------------------------------------------
-    def see_clients(self, day: int) -> DayPlan:
+    def see_clients(self, day: int, rules: DayRules, tracing: bool) -> DayPlan:
+        """Hold the day's appointments in booking order, then the plan reviews that fall due.
+
+        This loop runs for every session of a run, so what it reads is bound to locals first; rare branches
+        (no-shows, intakes, discharges) live in their own methods.
+        """
         plan = DayPlan()
+        agency = self.agency
+        in_care = Status.IN_CARE
+        attends = agency.attendance.random
+        no_show_rate = rules.no_show_rate
+        # A progress note per attended session is most of a run's tasks: its spec is looked up once a day and the
+        # task put on the desk here rather than through add_task (same draw, same minutes).
+        note = agency.task_specs.get(TaskKind.NOTE)
+        normal = agency.paperwork_stream.normal
+        put_on_desk = self.desk.add
+        weekday, repeat = day % 7, rules.repeat_days
+        following: list[Client] | None = None  # clients booked again on this weekday next cadence
         for client in self.agenda.pop(day, ()):
-            if client.clinician is self and client.status is Status.IN_CARE:
-                self.see(client, day, plan)
+            if client.clinician is not self or client.status is not in_care:
+                continue  # left care, or moved to another clinician, since it was booked
+            intake = client.needs_intake
+            minutes = rules.intake_minutes if intake else rules.session_minutes
+            start = plan.session_min + plan.no_show_min  # minutes into the day's appointments
+            plan.scheduled += 1
+            if attends() < no_show_rate:
+                self.missed(client, day, start, minutes, plan, tracing)
+                continue
+            plan.session_min += minutes
+            if tracing:
+                plan.slots.append(("intake" if intake else "session", minutes))
+            plan.attended += 1
+            client.sessions_done += 1
+            if intake or client.priority:
+                self.first_session(client, day, start, plan)
+            elif note is not None:
+                mu, sigma, factor, due_days = note
+                minutes = math.exp(mu + sigma * normal()) if sigma > 0 else mu
+                put_on_desk(TaskKind.NOTE, minutes * factor, day + due_days)
+            if 0 < client.sessions_needed <= client.sessions_done:
+                agency.end_episode(client, Kind.DISCHARGE, day + DAY_START + start / 1440)
+            elif repeat and client.weekday == weekday:  # what book_next would do, without the arithmetic
+                if following is None:
+                    following = self.agenda.setdefault(day + repeat, [])
+                following.append(client)
+            else:
+                self.book_next(client, day)
         self.booked.pop(day, None)
         for client in self.reviews.pop(day, ()):
-            if client.clinician is self and client.status is Status.IN_CARE:
+            if client.clinician is self and client.status is in_care:
                 self.add_task(TaskKind.PLAN_REVIEW, day)
                 self.book_review(client, day)
         return plan
 
-    def see(self, client: Client, day: int, plan: DayPlan) -> None:
-        agency = self.agency
-        p = agency.params
-        minutes = p.workload.intake_session_minutes if client.needs_intake else p.workload.session_minutes
-        time = day + DAY_START + (plan.session_min + plan.no_show_min) / 1440
-        plan.scheduled += 1
-        if agency.streams["attendance"].random() < p.demand.no_show_rate:
-            plan.no_shows += 1
-            plan.no_show_min += minutes
+    def missed(self, client: Client, day: int, start: float, minutes: float, plan: DayPlan, tracing: bool) -> None:
+        """A no-show: the slot becomes desk time, a short note is due, and the client may drop out."""
+        plan.no_shows += 1
+        plan.no_show_min += minutes
+        if tracing:
             plan.slots.append(("no_show", minutes))
-            self.add_task(TaskKind.NO_SHOW_NOTE, day)
-            if agency.streams["dropout"].random() < p.demand.dropout_after_no_show:
-                agency.end_episode(client, Kind.DROPOUT, time)
-            else:
-                self.book_next(client, day)
-            return
-        plan.session_min += minutes
-        plan.slots.append(("intake" if client.needs_intake else "session", minutes))
-        self.attended(client, day, time, plan)
+        self.add_task(TaskKind.NO_SHOW_NOTE, day)
+        if self.agency.dropout.random() < self.agency.rules.dropout_rate:
+            self.agency.end_episode(client, Kind.DROPOUT, day + DAY_START + start / 1440)
+        else:
+            self.book_next(client, day)
 
-    def attended(self, client: Client, day: int, time: float, plan: DayPlan) -> None:
-        plan.attended += 1
-        client.sessions_done += 1
+    def first_session(self, client: Client, day: int, start: float, plan: DayPlan) -> None:
+        """An attended intake, or the first session with a transferred client: the paperwork of a new plan."""
         if client.needs_intake:
             plan.intakes += 1
             client.needs_intake = False
+            time = day + DAY_START + start / 1440
             self.agency.log.add(time, Kind.FIRST_SESSION, self.id, client.id, time - client.referred_at)
             self.add_task(TaskKind.INTAKE_ASSESSMENT, day)
             self.add_task(TaskKind.TREATMENT_PLAN, day)
             self.book_review(client, day)
-        else:
-            self.add_task(TaskKind.NOTE, day)
-            if client.priority:  # first session with a transferred client: the plan is rewritten
-                client.priority = False
-                self.add_task(TaskKind.PLAN_REVIEW, day)
-                self.book_review(client, day)
-        if 0 < client.sessions_needed <= client.sessions_done:
-            self.agency.end_episode(client, Kind.DISCHARGE, time)
-        else:
-            self.book_next(client, day)
+            return
+        self.add_task(TaskKind.NOTE, day)
+        client.priority = False  # the plan is rewritten with the new clinician
+        self.add_task(TaskKind.PLAN_REVIEW, day)
+        self.book_review(client, day)
 
     # -- the diary -------------------------------------------------------------------------------------------
     def book_first(self, client: Client, now: float) -> None:
@@ -178,14 +213,13 @@ class Clinician:
         self.booked[day] = self.booked.get(day, 0.0) + minutes
 
     def free_day(self, day: int, minutes: float) -> int:
-        p = self.agency.params
-        contract, supervision = daily_minutes(p)
+        rules = self.agency.rules
         first = None
         for _ in range(20):
             if not self.on_leave(day):
                 first = day if first is None else first
-                used = self.weekday_load[day % 7] * p.workload.session_minutes + self.booked.get(day, 0.0)
-                if contract - supervision - used >= minutes:
+                used = self.weekday_load[day % 7] * rules.session_minutes + self.booked.get(day, 0.0)
+                if rules.contract - rules.supervision - used >= minutes:
                     return day
             day = next_workday(day)
         return first if first is not None else day
@@ -197,9 +231,9 @@ class Clinician:
         if client.weekday < 0:
             client.weekday = min(range(5), key=self.weekday_load.__getitem__)
             self.weekday_load[client.weekday] += 1
-        interval = 7 / self.agency.params.demand.sessions_per_week
-        target = day + max(1, round(interval))
-        if interval >= 7:  # keep the client's regular weekday
+        rules = self.agency.rules
+        target = day + rules.cadence_days
+        if rules.weekly:  # keep the client's regular weekday
             target += (client.weekday - target % 7 + 3) % 7 - 3
             target = target if target > day else target + 7
         elif not is_workday(target):
@@ -208,7 +242,7 @@ class Clinician:
 
     def book_review(self, client: Client, day: int, interval: float | None = None) -> None:
         """Book the client's next treatment-plan review (by default one review interval after ``day``)."""
-        due = day + max(1, round(self.agency.params.paperwork.plan_review_days if interval is None else interval))
+        due = day + (self.agency.rules.review_days if interval is None else max(1, round(interval)))
         self.reviews.setdefault(due if is_workday(due) else next_workday(due), []).append(client)
 
     def release(self, client: Client) -> None:
@@ -236,69 +270,60 @@ class Clinician:
             self.add_task(TaskKind.COMPLIANCE, day)
 
     # -- end of day ------------------------------------------------------------------------------------------
-    def finish_day(self, day: int, plan: DayPlan) -> None:
+    def finish_day(self, day: int, plan: DayPlan, rules: DayRules, tracing: bool) -> None:
         agency = self.agency
-        p = agency.params
-        contract, supervision = daily_minutes(p)
-        available = contract - supervision
-        tracing = agency.tracing(day)
+        available = rules.available
         session_in = min(plan.session_min, available)
         overrun = plan.session_min - session_in
-        slowdown = bo.desk_slowdown(self.ee, p.burnout) if p.burnout.enabled else 1.0
+        slowdown = bo.desk_slowdown(self.ee, agency.params.burnout) if rules.burnout else 1.0
         desk = self.desk.work(available - session_in, slowdown=slowdown, today=day, trace=tracing)
-        cap = max(0.0, p.paperwork.after_hours_max_minutes_per_day - overrun)
-        evening = DeskResult()
+        cap = max(0.0, rules.after_hours_cap - overrun)
+        evening = _NOTHING_DONE
         if cap > 0 and self.desk.has_due_by(next_workday(day)):
             evening = self.desk.work(cap, slowdown=slowdown, today=day, until_due=next_workday(day), trace=tracing)
         after = overrun + evening.minutes
         late_new = self.desk.close_day(day)
-        self.update_ee(session_in, desk.minutes, after, late_new)
-        record = DayRecord(
-            day, self.id, "notice" if self.notice else "work", len(self.caseload), self.capacity(agency.env.now),
-            plan.scheduled, plan.attended, plan.intakes, plan.no_shows, contract, session_in, desk.minutes,
-            supervision, 0.0, available - session_in - desk.minutes, after, self.desk.backlog_minutes,
-            desk.notes_done + evening.notes_done, desk.notes_late + evening.notes_late, late_new, self.ee)
-        agency.log.days.append(record)
+        if rules.burnout:
+            self.update_ee(session_in, desk.minutes, after, late_new)
+        # A DayRecord's fields in order, status apart as its code: the ledger stores them without building a tuple
+        # per field group (see DayRecord for the meaning of each).
+        agency.log.days.put(_NOTICE if self.notice else _WORK, (
+            day, self.id, len(self.caseload), self.capacity(agency.env.now),
+            plan.scheduled, plan.attended, plan.intakes, plan.no_shows, rules.contract, session_in, desk.minutes,
+            rules.supervision, 0.0, available - session_in - desk.minutes, after, self.desk.backlog_minutes,
+            desk.notes_done + evening.notes_done, desk.notes_late + evening.notes_late, late_new, self.ee))
         if tracing:
-            agency.log.trace.extend(lay_out_day(self.id, day, supervision, plan, desk, evening, available))
-        self.climate_and_turnover(day)
+            agency.log.trace.extend(lay_out_day(self.id, day, rules.supervision, plan, desk, evening, available))
+        self.climate_and_turnover(rules)
 
     def update_ee(self, session_min: float, desk_min: float, after_min: float, late_new: int) -> None:
         p = self.agency.params
-        if not p.burnout.enabled:
-            return
         load = bo.workday_load_hours(session_min, desk_min, after_min, p.burnout)
         self.ee = bo.ee_after_workday(self.ee, load_hours=load, late_tasks=late_new, after_min=after_min,
                                       susceptibility=self.susceptibility, b=p.burnout, c=p.climate)
 
     def shock(self, points: float) -> None:
-        if self.agency.params.burnout.enabled:
+        if self.agency.rules.burnout:
             self.ee = bo.clip_ee(self.ee + points)
 
-    def climate_and_turnover(self, day: int) -> None:
+    def climate_and_turnover(self, rules: DayRules) -> None:
         agency = self.agency
-        p = agency.params
-        # Incidents happen at work: the annual rate is spread over the days actually worked in a year.
-        worked_days = bo.WORKDAYS_PER_YEAR * max(0.1, 1 - p.staff.vacation_weeks_per_year / 52.18)
-        if agency.streams["climate"].random() < p.climate.conflict_incidents_per_year / worked_days:
-            self.shock(p.climate.conflict_ee_shock)
-            agency.log.add(agency.env.now, Kind.CONFLICT, self.id, -1, p.climate.conflict_ee_shock)
-        self.maybe_resign()
+        if agency.climate.random() < rules.conflict_probability:
+            self.shock(rules.conflict_shock)
+            agency.log.add(agency.env.now, Kind.CONFLICT, self.id, -1, rules.conflict_shock)
+        self.maybe_resign(rules)
 
-    def maybe_resign(self) -> None:
+    def maybe_resign(self, rules: DayRules) -> None:
         """The daily resignation draw: every workday, on leave or not, carries its share of the annual hazard."""
-        p = self.agency.params
-        if p.turnover.enabled and not self.notice:
-            rate = bo.annual_resignation_rate(self.ee, threshold=p.burnout.high_ee_threshold, t=p.turnover,
-                                              c=p.climate)
-            if self.agency.streams["turnover"].random() < bo.resignation_probability(rate):
+        if rules.turnover and not self.notice:
+            probability = rules.resign_high if self.ee >= rules.high_ee else rules.resign_low
+            if self.agency.turnover.random() < probability:
                 self.agency.resign(self)
 
-    def leave_day(self, day: int) -> None:
+    def leave_day(self, day: int, rules: DayRules) -> None:
         agency = self.agency
-        p = agency.params
-        if p.burnout.enabled:
-            self.ee = bo.ee_after_rest_day(self.ee, b=p.burnout, c=p.climate)
+        if rules.burnout:
+            self.ee = bo.clip_ee(self.ee * rules.rest_day_factor)
         if day % 7 == 0 or not self.on_leave(day - 1):  # deadlines pause for each week away
             self.desk.postpone(7)
         for client in self.agenda.pop(day, ()):
@@ -307,10 +332,13 @@ class Clinician:
         for client in self.reviews.pop(day, ()):
             if client.clinician is self and client.status is Status.IN_CARE:
                 self.reviews.setdefault(day + 7, []).append(client)
-        contract, _ = daily_minutes(p)
-        agency.log.days.append(DayRecord(
-            day, self.id, "leave", len(self.caseload), self.capacity(agency.env.now), 0, 0, 0, 0, contract,
+        contract = rules.contract
+        agency.log.days.put(_LEAVE, (
+            day, self.id, len(self.caseload), self.capacity(agency.env.now), 0, 0, 0, 0, contract,
             0.0, 0.0, 0.0, contract, 0.0, 0.0, self.desk.backlog_minutes, 0, 0, 0, self.ee))
         if agency.tracing(day):
             agency.log.trace.append(TraceSegment(self.id, day, 480, 480 + contract, "leave", "vacation"))
-        self.maybe_resign()
+        self.maybe_resign(rules)
+
+
+_NOTHING_DONE = DeskResult()  # the evening when no after-hours work happens (never mutated)

@@ -7,7 +7,6 @@ day ``D`` is on time if finished by the end of day ``D``; once a day ends with i
 
 from __future__ import annotations
 
-import heapq
 import math
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -76,86 +75,142 @@ class DeskResult:
     chunks: list[tuple[str, float]] = field(default_factory=list)  # (kind, clock minutes), only when traced
 
 
-class DeskQueue:
-    """Open tasks as a heap of ``[due_day, seq, kind, minutes_left, late]``."""
+class _Bucket:
+    """The open tasks that share a due day, in arrival order; ``head`` is the first one not yet finished.
 
-    __slots__ = ("_deadlines", "_heap", "_seq", "backlog_minutes", "late_since_audit")
+    All tasks of a bucket fall late at the same moment, so lateness is a flag on the bucket, not on each task.
+    """
+
+    __slots__ = ("due", "head", "kinds", "late", "minutes")
+
+    def __init__(self, due: int) -> None:
+        self.due = due
+        self.head = 0
+        self.kinds: list[TaskKind] = []
+        self.minutes: list[float] = []  # task minutes left (at normal speed)
+        self.late = False
+
+
+class DeskQueue:
+    """Open tasks in buckets by due day, worked earliest-deadline-first and, within a due day, first-come.
+
+    A heap of single tasks would do the same, but a clinician creates hundreds of thousands of tasks in a run and
+    almost all of them share one of a few due days: appending to a bucket is far cheaper than a heap push, and the
+    end of a day marks whole buckets late instead of popping every task. The order is exactly the heap's,
+    (due day, arrival): a bucket only takes new tasks until it falls late or its due day is postponed; after that
+    a new bucket with the same due day is queued behind it.
+    """
+
+    __slots__ = ("_accepting", "_buckets", "backlog_minutes", "late_since_audit")
 
     def __init__(self) -> None:
-        self._heap: list[list[object]] = []
-        # The same tasks ordered by due day only, so the end of a day finds newly late tasks without scanning
-        # the whole desk. Finished tasks stay here until their due day passes (minutes_left is set to -1).
-        self._deadlines: list[tuple[int, int, list[object]]] = []
-        self._seq = 0
+        self._buckets: list[_Bucket] = []  # ordered by (due day, creation); a handful at a time
+        self._accepting: dict[int, _Bucket] = {}  # due day -> the bucket new tasks due that day join
         self.backlog_minutes = 0.0  # task minutes still open (at normal speed)
         self.late_since_audit = 0  # tasks that became late since the last audit
 
     def __len__(self) -> int:
-        return len(self._heap)
+        return sum(len(b.minutes) - b.head for b in self._buckets)
 
     def add(self, kind: TaskKind, minutes: float, due_day: int) -> None:
         if minutes <= 0.0:
             return
-        self._seq += 1
-        task: list[object] = [due_day, self._seq, kind, minutes, False]
-        heapq.heappush(self._heap, task)
-        heapq.heappush(self._deadlines, (due_day, self._seq, task))
+        bucket = self._accepting.get(due_day)
+        if bucket is None:
+            bucket = self._accepting[due_day] = self._open_bucket(due_day)
+        bucket.kinds.append(kind)
+        bucket.minutes.append(minutes)
         self.backlog_minutes += minutes
+
+    def _open_bucket(self, due_day: int) -> _Bucket:
+        bucket = _Bucket(due_day)
+        buckets = self._buckets
+        i = len(buckets)
+        while i and buckets[i - 1].due > due_day:  # new due days are mostly the latest: scan from the end
+            i -= 1
+        buckets.insert(i, bucket)
+        return bucket
 
     def work(self, budget: float, *, slowdown: float, today: int, until_due: int | None = None,
              trace: bool = False) -> DeskResult:
         """Spend up to ``budget`` clock minutes EDF; with ``until_due``, only on tasks due by that day."""
         result = DeskResult()
-        heap = self._heap
-        while heap and budget > 1e-9:
-            task = heap[0]
-            if until_due is not None and task[0] > until_due:  # type: ignore[operator]
+        buckets = self._buckets
+        while buckets and budget > 1e-9:
+            bucket = buckets[0]
+            if until_due is not None and bucket.due > until_due:
                 break
-            need = task[3] * slowdown  # type: ignore[operator]
-            spent = min(need, budget)
-            budget -= spent
-            result.minutes += spent
-            if trace:
-                result.chunks.append((str(task[2]), spent))
-            if spent < need:
-                task[3] -= spent / slowdown  # type: ignore[operator]
-                self.backlog_minutes -= spent / slowdown
-                break
-            heapq.heappop(heap)
-            self.backlog_minutes -= task[3]  # type: ignore[operator]
-            task[3] = -1.0
-            if task[2] is TaskKind.NOTE:
-                result.notes_done += 1
-                result.notes_late += task[4] is True
+            budget = self._work_bucket(bucket, budget, slowdown, result, trace)
+            if bucket.head < len(bucket.minutes):
+                break  # the budget ran out inside this bucket
+            del buckets[0]
+            if self._accepting.get(bucket.due) is bucket:
+                del self._accepting[bucket.due]
         return result
+
+    def _work_bucket(self, bucket: _Bucket, budget: float, slowdown: float, result: DeskResult,
+                     trace: bool) -> float:
+        """Work one bucket's tasks in order until done or out of budget; returns the budget left.
+
+        Totals are kept in locals and written back once (the same additions in the same order).
+        """
+        kinds, minutes = bucket.kinds, bucket.minutes
+        i, n = bucket.head, len(minutes)
+        spent, backlog, notes = result.minutes, self.backlog_minutes, 0
+        note = TaskKind.NOTE
+        while i < n and budget > 1e-9:
+            need = minutes[i] * slowdown
+            if need > budget:  # partly done: the task stays at the head with fewer minutes
+                done = budget / slowdown
+                minutes[i] -= done
+                backlog -= done
+                spent += budget
+                if trace:
+                    result.chunks.append((str(kinds[i]), budget))
+                budget = 0.0
+                break
+            budget -= need
+            spent += need
+            backlog -= minutes[i]
+            if trace:
+                result.chunks.append((str(kinds[i]), need))
+            if kinds[i] is note:
+                notes += 1
+            i += 1
+        bucket.head = i
+        result.minutes, self.backlog_minutes = spent, backlog
+        result.notes_done += notes
+        if bucket.late:
+            result.notes_late += notes
+        return budget
 
     def close_day(self, today: int) -> int:
         """Flag open tasks whose due day has ended; return how many became late now."""
         newly = 0
-        deadlines = self._deadlines
-        while deadlines and deadlines[0][0] <= today:
-            task = heapq.heappop(deadlines)[2]
-            if task[3] >= 0.0:  # type: ignore[operator]
-                task[4] = True
-                newly += 1
+        for bucket in self._buckets:
+            if bucket.due > today:
+                break
+            if not bucket.late:
+                bucket.late = True
+                newly += len(bucket.minutes) - bucket.head
+                if self._accepting.get(bucket.due) is bucket:
+                    del self._accepting[bucket.due]  # a task added later with this due day is not late yet
         self.late_since_audit += newly
         return newly
 
     def postpone(self, days: int) -> None:
         """Push every open due day back (deadlines pause while the clinician is on leave)."""
-        for task in self._heap:
-            task[0] += days  # type: ignore[operator]
-        # A uniform shift keeps both heaps ordered; finished tasks drop out of the deadline heap here.
-        self._deadlines = [(t[0], t[1], t) for _, _, t in self._deadlines if t[3] >= 0.0]  # type: ignore[misc,operator]
-        heapq.heapify(self._deadlines)
+        for bucket in self._buckets:  # a uniform shift keeps the buckets in order
+            bucket.due += days
+        self._accepting.clear()  # tasks created from now on queue behind every postponed task of their due day
 
     def has_due_by(self, day: int) -> bool:
-        return bool(self._heap) and self._heap[0][0] <= day  # type: ignore[operator]
+        return bool(self._buckets) and self._buckets[0].due <= day
 
     def drain(self) -> list[tuple[str, float]]:
         """Remove every open task (a departing clinician's desk); returns (kind, minutes) left undone."""
-        left = [(str(t[2]), float(t[3])) for t in self._heap]  # type: ignore[arg-type]
-        self._heap.clear()
-        self._deadlines.clear()
+        left = [(str(b.kinds[i]), b.minutes[i]) for b in self._buckets for i in range(b.head, len(b.minutes))]
+        self._buckets.clear()
+        self._accepting.clear()
         self.backlog_minutes = 0.0
         return left
