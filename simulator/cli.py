@@ -11,7 +11,8 @@ import json
 import os
 import shlex
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from concurrent.futures import Executor
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from simulator.errors import ScenarioError
+from simulator.executors import ExecutorKind, open_executor
 from simulator.experiment import ExperimentResult, compare, run_experiment
 from simulator.loader import dump_scenario, load_scenario, parse_override
 from simulator.metrics import METRICS
@@ -58,6 +60,13 @@ Jobs = Annotated[int, typer.Option("--jobs", min=1, help="Worker processes; resu
 Sets = Annotated[list[str] | None, typer.Option(
     "--set", metavar="PATH=VALUE", callback=_check_overrides, show_default=False,
     help="Override a parameter by dotted path, e.g. --set paperwork.offload_share=0.2 (repeatable).")]
+ExecutorOption = Annotated[ExecutorKind, typer.Option(
+    "--executor",
+    help="Where replications run: local (a process pool of --jobs workers on this machine) or dask "
+         "(a Dask cluster; needs --scheduler). Results do not depend on it.")]
+SchedulerOption = Annotated[str | None, typer.Option(
+    "--scheduler", metavar="tcp://HOST:PORT", show_default=False,
+    help="Address of a running Dask scheduler (started with 'dask scheduler'), for --executor dask.")]
 OutDir = Annotated[Path | None, typer.Option("--out", file_okay=False, show_default=False,
                                              help="Directory to write the result files to.")]
 
@@ -71,15 +80,15 @@ def main() -> None:
 def run_command(ctx: typer.Context, scenario: ScenarioFile, reps: Reps = None, seed: Seed = None, jobs: Jobs = 1,
                 sets: Sets = None, out: OutDir = None,
                 events: Annotated[bool, typer.Option("--events", help="Also write events.csv.gz (with --out).")]
-                = False) -> None:
+                = False, executor: ExecutorOption = "local", scheduler: SchedulerOption = None) -> None:
     """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
     if events and out is None:
         typer.echo("note: --events writes events.csv.gz, so it needs --out; running without it", err=True)
     with _errors_reported():
         _prepare(out)
         resolved = _load(scenario, sets, reps, seed)
-        with _progress() as track:
-            result = run_experiment(resolved, jobs=jobs, events=events and out is not None,
+        with _executor(executor, jobs, scheduler) as pool, _progress() as track:
+            result = run_experiment(resolved, events=events and out is not None, executor=pool,
                                     progress=track(resolved.name, resolved.replications))
         _report_time(result)
         _console().print(_intervals_table(result))
@@ -93,7 +102,7 @@ def run_command(ctx: typer.Context, scenario: ScenarioFile, reps: Reps = None, s
 def compare_command(ctx: typer.Context, base: Annotated[Path, typer.Argument(metavar="BASE", show_default=False)],
                     other: Annotated[Path, typer.Argument(metavar="OTHER", show_default=False)],
                     reps: Reps = None, seed: Seed = None, jobs: Jobs = 1, sets: Sets = None,
-                    out: OutDir = None) -> None:
+                    out: OutDir = None, executor: ExecutorOption = "local", scheduler: SchedulerOption = None) -> None:
     """Run BASE and OTHER with common random numbers and print their paired differences (OTHER - BASE).
 
     Both use BASE's seed and replications unless --seed / --reps say otherwise; --set applies to both.
@@ -103,8 +112,8 @@ def compare_command(ctx: typer.Context, base: Annotated[Path, typer.Argument(met
         base_scenario = _load(base, sets, reps, seed)
         # The same seed and replication count on both sides is what pairs replication k with replication k.
         other_scenario = _load(other, sets, base_scenario.replications, base_scenario.seed)
-        with _progress() as track:
-            base_result, other_result = (run_experiment(s, jobs=jobs, progress=track(s.name, s.replications))
+        with _executor(executor, jobs, scheduler) as pool, _progress() as track:
+            base_result, other_result = (run_experiment(s, executor=pool, progress=track(s.name, s.replications))
                                          for s in (base_scenario, other_scenario))
         table = compare(base_result, other_result)
         _console().print(_comparison_table(table, base_result, other_result))
@@ -193,6 +202,10 @@ def _load(path: Path, sets: Sequence[str] | None, reps: int | None, seed: int | 
     if seed is not None:
         overrides.append(f"seed={seed}")
     return load_scenario(path, overrides)
+
+
+def _executor(kind: ExecutorKind, jobs: int, scheduler: str | None) -> AbstractContextManager[Executor | None]:
+    return open_executor(kind, jobs=jobs, scheduler=scheduler)
 
 
 def _prepare(out: Path | None) -> None:
