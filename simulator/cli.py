@@ -1,4 +1,5 @@
-"""The command line: ``paperwork-sim run | compare | validate | schema | validation-report``.
+"""The command line: ``paperwork-sim run | compare | sweep | replications | warmup | report | validate | schema |
+validation-report``.
 
 Also ``python -m simulator``.
 The top floor of the package: it loads scenarios, runs experiments and writes files, and nothing below imports it.
@@ -28,7 +29,7 @@ from simulator.executors import ExecutorKind, open_executor
 from simulator.experiment import ExperimentResult, compare, run_experiment
 from simulator.loader import dump_scenario, load_scenario, parse_override
 from simulator.metrics import METRICS
-from simulator.output import atomic_write_text, write_comparison, write_results
+from simulator.output import atomic_write_frame, atomic_write_text, write_comparison, write_results
 from simulator.scenario import Scenario
 from simulator.validation import calibration_table, mmc_table, validation_markdown
 
@@ -176,6 +177,126 @@ def validation_report_command(
                                    seed=baseline.seed, command=command)
         atomic_write_text(out, text)
     typer.echo(f"wrote {out}", err=True)
+
+
+@app.command("sweep")
+def sweep_command(ctx: typer.Context,
+                  sweep_file: Annotated[Path, typer.Argument(metavar="SWEEP", help="Sweep YAML file.",
+                                                             show_default=False)],
+                  out: Annotated[Path | None, typer.Option(
+                      "--out", file_okay=False, show_default="results/NAME",
+                      help="Directory for the results; rerunning into it resumes an interrupted sweep.")] = None,
+                  jobs: Jobs = 1, executor: ExecutorOption = "local", scheduler: SchedulerOption = None) -> None:
+    """Run every point of a sweep (grid, oat, lhs, morris or sobol) and write a tidy table and its analysis.
+
+    Each finished point is saved at once, so an interrupted sweep resumes where it stopped when run again.
+    """
+    # Imported here: SALib (and through it scipy) loads only for the commands that use it.
+    from simulator.sensitivity import analyse
+    from simulator.sweep import run_sweep
+    from simulator.sweepfile import load_sweep
+
+    with _errors_reported():
+        sweep = load_sweep(sweep_file)
+        out_dir = out or Path("results") / sweep.name
+        total = len(sweep.design) * sweep.replications
+        typer.echo(f"{sweep.name}: {sweep.kind} design, {len(sweep.design)} points x {sweep.replications} "
+                   f"replications -> {out_dir}", err=True)
+        with _executor(executor, jobs, scheduler) as pool, _progress() as track:
+            table = run_sweep(sweep, out_dir, executor=pool, progress=track(sweep.name, total),
+                              analyses=lambda t: analyse(sweep, t), command=_command_line(ctx))
+        _print_sweep(out_dir, sweep.kind, len(table))
+
+
+def _print_sweep(out_dir: Path, kind: str, rows: int) -> None:
+    main = {"oat": "tornado", "morris": "morris", "sobol": "sobol"}.get(kind, "points")
+    frame = pd.read_csv(out_dir / f"{main}.csv")
+    columns = {"tornado": ["metric", "lever", "low_value", "high_value", "base_mean", "low_mean", "high_mean"],
+               "morris": ["metric", "parameter", "mu_star", "sigma"],
+               "sobol": ["metric", "parameter", "S1", "ST"]}.get(main, list(frame.columns[:8]))
+    _console().print(_frame_table(f"{main} ({out_dir / (main + '.csv')})", frame[columns].head(40)))
+    typer.echo(f"wrote {rows} rows to {out_dir / 'results.parquet'} and results.csv", err=True)
+
+
+def _frame_table(title: str, frame: pd.DataFrame) -> Table:
+    table = Table(title=escape(title))
+    for column in frame.columns:
+        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        table.add_column(escape(str(column)), justify="right" if numeric else "left")
+    for row in frame.itertuples(index=False):
+        table.add_row(*(_fmt(v) if isinstance(v, float) else escape(str(v)) for v in row))
+    return table
+
+
+@app.command("replications")
+def replications_command(
+        scenario: ScenarioFile,
+        targets: Annotated[list[str], typer.Option(
+            "--target", metavar="METRIC=HALF_WIDTH", show_default=False,
+            help="Precision wanted: the 95% CI half-width, absolute (departures=2) or relative "
+                 "(ee_high_share=5%). Repeatable.")],
+        minimum: Annotated[int, typer.Option("--min", min=2, help="Replications before the rule applies.")] = 3,
+        maximum: Annotated[int, typer.Option("--max", min=2, help="Give up after this many.")] = 50,
+        seed: Seed = None, jobs: Jobs = 1, sets: Sets = None, executor: ExecutorOption = "local",
+        scheduler: SchedulerOption = None) -> None:
+    """How many replications each metric needs for a target confidence-interval half-width (sequential rule)."""
+    from simulator.advice import Target, sequential_replications
+
+    with _errors_reported():
+        try:
+            wanted = [Target.parse(text) for text in targets]
+        except ValueError as error:
+            raise ScenarioError.single("<command line>", None, "--target", str(error)) from None
+        resolved = _load(scenario, sets, None, seed)
+        with _executor(executor, jobs, scheduler) as pool, _progress() as track:
+            table = sequential_replications(resolved, wanted, minimum=minimum, maximum=maximum, batch=jobs,
+                                            executor=pool, progress=track(resolved.name, maximum))
+        _console().print(_frame_table(f"{resolved.name}: replications for the target 95% CI half-width "
+                                      "(blank: not reached by --max)", table))
+
+
+@app.command("warmup")
+def warmup_command(ctx: typer.Context, scenario: ScenarioFile, reps: Reps = None, seed: Seed = None,
+                   jobs: Jobs = 1, sets: Sets = None, out: OutDir = None,
+                   window: Annotated[int, typer.Option("--window", min=1, help="Half-width of Welch's moving "
+                                                                                 "average, in weeks.")] = 5,
+                   executor: ExecutorOption = "local", scheduler: SchedulerOption = None) -> None:
+    """Suggest warmup_weeks by Welch's method on weekly mean EE and headcount (the whole run, warm-up included).
+
+    With --out, writes the run's files and welch.csv; 'paperwork-sim report' draws the plot.
+    """
+    from simulator.advice import welch
+
+    with _errors_reported():
+        _prepare(out)
+        resolved = _load(scenario, sets, reps, seed)
+        with _executor(executor, jobs, scheduler) as pool, _progress() as track:
+            result = run_experiment(resolved, executor=pool, progress=track(resolved.name, resolved.replications))
+        smoothed, suggested = welch(result.weekly, window=window)
+        for series, week in suggested.items():
+            typer.echo(f"{series}: settles by week {week}")
+        typer.echo(f"suggested warmup_weeks: {max(suggested.values())} (the scenario has {resolved.warmup_weeks})")
+        if out is not None:
+            write_results(result, out, scenario_yaml=dump_scenario(resolved), events=False,
+                          command=_command_line(ctx))
+            atomic_write_frame(out / "welch.csv", smoothed)
+
+
+@app.command("report")
+def report_command(results: Annotated[Path, typer.Argument(metavar="RESULTS_DIR", show_default=False,
+                                                           help="Output directory of run, compare or sweep.")],
+                   out: Annotated[Path | None, typer.Option("--out", dir_okay=False,
+                                                            show_default="RESULTS_DIR/report.html")] = None,
+                   cdn: Annotated[bool, typer.Option("--cdn", help="Load the chart JavaScript from a CDN when "
+                                                                   "opened (a smaller file that needs the "
+                                                                   "internet) instead of inlining it.")]
+                   = False) -> None:
+    """Write one self-contained HTML report (charts, tables, scenario, manifest) of a results directory."""
+    from simulator.report import write_report  # Altair loads only for this command
+
+    with _errors_reported():
+        path = write_report(results, out, inline_js=not cdn)
+    typer.echo(f"wrote {path}", err=True)
 
 
 def _problems(path: Path) -> list[str]:

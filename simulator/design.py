@@ -22,9 +22,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from SALib.sample import latin as salib_latin
-from SALib.sample import morris as salib_morris
-from SALib.sample import sobol as salib_sobol
 
 __all__ = ["DESIGNS", "DesignKind", "Factor", "build_design", "grid", "latin_hypercube", "morris",
            "one_at_a_time", "salib_problem", "sobol"]
@@ -72,17 +69,26 @@ def one_at_a_time(factors: Sequence[Factor], base: Mapping[str, float]) -> pd.Da
     return frame
 
 
+# SALib is imported inside the samplers: it pulls in scipy.stats, two seconds that every CLI command would pay.
+
+
 def latin_hypercube(factors: Sequence[Factor], samples: int, seed: int) -> pd.DataFrame:
+    from SALib.sample import latin as salib_latin
+
     x = salib_latin.sample(salib_problem(factors), samples, seed=_seed32(seed))
     return _table(np.asarray(x, dtype=float), factors)
 
 
 def morris(factors: Sequence[Factor], trajectories: int, levels: int, seed: int) -> pd.DataFrame:
+    from SALib.sample import morris as salib_morris
+
     x = salib_morris.sample(salib_problem(factors), trajectories, num_levels=levels, seed=_seed32(seed))
     return _table(np.asarray(x, dtype=float), factors)
 
 
 def sobol(factors: Sequence[Factor], samples: int, seed: int) -> pd.DataFrame:
+    from SALib.sample import sobol as salib_sobol
+
     x = salib_sobol.sample(salib_problem(factors), samples, calc_second_order=False, seed=_seed32(seed))
     return _table(np.asarray(x, dtype=float), factors)
 

@@ -15,20 +15,31 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from SALib.analyze import morris as salib_morris
-from SALib.analyze import sobol as salib_sobol
 
 from simulator.design import morris as morris_design
 from simulator.experiment import t_quantile
 from simulator.metrics import METRICS
 from simulator.sweep import Sweep
 
-__all__ = ["TORNADO_METRICS", "morris_analysis", "morris_indices", "point_means", "sobol_analysis",
+__all__ = ["TORNADO_METRICS", "analyse", "morris_analysis", "morris_indices", "point_means", "sobol_analysis",
            "sobol_indices", "tornado_table"]
 
 #: The three outcomes the issue asks a tornado to show: departures, high-exhaustion share, the client's wait.
 TORNADO_METRICS: tuple[str, ...] = ("departures", "ee_high_share", "wait_days_first_session_mean")
 _UNITS = {m.name: m.unit for m in METRICS}
+
+
+def analyse(sweep: Sweep, results: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The tables a sweep's design supports, by file stem: point means always, plus the tornado (oat), the
+    Morris indices (morris) or the Sobol indices (sobol)."""
+    tables = {"points": point_means(results)}
+    if sweep.kind == "oat":
+        tables["tornado"] = tornado_table(results)
+    elif sweep.kind == "morris":
+        tables["morris"] = morris_indices(sweep, results)
+    elif sweep.kind == "sobol":
+        tables["sobol"] = sobol_indices(sweep, results)
+    return tables
 
 
 def point_means(results: pd.DataFrame) -> pd.DataFrame:
@@ -96,6 +107,8 @@ def morris_analysis(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, *, le
     Effects are per unit of the input scaled to [0, 1] over its range, i.e. the change in the response when the
     input moves by its whole range, so inputs with different units compare directly.
     """
+    from SALib.analyze import morris as salib_morris  # imported late: it pulls in scipy.stats (seconds)
+
     found = salib_morris.analyze(problem, x, y, num_levels=levels, seed=seed)
     return pd.DataFrame({"parameter": problem["names"], "mu": found["mu"], "mu_star": found["mu_star"],
                          "sigma": found["sigma"], "mu_star_conf": found["mu_star_conf"]})
@@ -103,6 +116,8 @@ def morris_analysis(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, *, le
 
 def sobol_analysis(problem: dict[str, Any], y: np.ndarray, *, seed: int = 0) -> pd.DataFrame:
     """First-order (``S1``) and total (``ST``) Sobol indices of one response, with bootstrap half-widths."""
+    from SALib.analyze import sobol as salib_sobol
+
     found = salib_sobol.analyze(problem, y, calc_second_order=False, seed=seed)
     return pd.DataFrame({"parameter": problem["names"], "S1": found["S1"], "S1_conf": found["S1_conf"],
                          "ST": found["ST"], "ST_conf": found["ST_conf"]})

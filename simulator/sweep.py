@@ -43,6 +43,7 @@ SWEEP_STATE = "sweep.json"
 PARTS = "parts"
 Progress = Callable[[int, int], None]
 PointDone = Callable[[int], None]
+Analyses = Callable[[pd.DataFrame], Mapping[str, pd.DataFrame]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,10 +160,11 @@ def one_way(scenario: Scenario, levers: Sequence[str] | Mapping[str, tuple[float
 
 def run_sweep(sweep: Sweep, out_dir: Path | None = None, *, executor: Executor | None = None, jobs: int = 1,
               progress: Progress | None = None, on_point: PointDone | None = None,
-              command: str | None = None) -> pd.DataFrame:
+              analyses: Analyses | None = None, command: str | None = None) -> pd.DataFrame:
     """Run every point of ``sweep`` not yet finished in ``out_dir``; return the tidy table of all points.
 
     ``on_point(point)`` is called after each point's results are safely written (tests use it to interrupt).
+    ``analyses(table)`` returns tables written beside the results as ``NAME.csv`` (before the manifest).
     """
     finished = _open_directory(sweep, out_dir) if out_dir is not None else {}
     todo = [p for p in range(len(sweep.design)) if p not in finished]
@@ -187,7 +189,7 @@ def run_sweep(sweep: Sweep, out_dir: Path | None = None, *, executor: Executor |
                 progress(done, total)
     table = _tidy(sweep, finished)
     if out_dir is not None:
-        _write_final(sweep, table, out_dir, command)
+        _write_final(sweep, table, out_dir, analyses(table) if analyses else {}, command)
     return table
 
 
@@ -253,9 +255,11 @@ def _open_directory(sweep: Sweep, out_dir: Path) -> dict[int, pd.DataFrame]:
     return finished
 
 
-def _write_final(sweep: Sweep, table: pd.DataFrame, out_dir: Path, command: str | None) -> None:
+def _write_final(sweep: Sweep, table: pd.DataFrame, out_dir: Path, extra: Mapping[str, pd.DataFrame],
+                 command: str | None) -> None:
     files = [atomic_write_parquet(out_dir / "results.parquet", table),
-             atomic_write_frame(out_dir / "results.csv", table)]
+             atomic_write_frame(out_dir / "results.csv", table),
+             *(atomic_write_frame(out_dir / f"{name}.csv", frame) for name, frame in extra.items())]
     manifest = {**_state(sweep), "rows": len(table), "command": command,
                 "files": [SWEEP_STATE, "design.csv", "base.yaml", *(p.name for p in files)]}
     atomic_write_text(out_dir / MANIFEST, json.dumps(manifest, indent=2) + "\n")
