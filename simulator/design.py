@@ -6,7 +6,7 @@ same points; nothing here runs the model. The sampled designs come from SALib, s
 
 - ``grid``: every combination of every factor's values (a full factorial).
 - ``one_at_a_time``: the base point, then each factor moved to each of its values with the others at base
-  (the design behind a tornado chart); column ``varied`` names the factor moved ("" for the base point).
+  (the design behind a tornado chart); column ``varied`` names the factor moved (``"base"`` for the base point).
 - ``latin_hypercube``: ``samples`` points, each factor's range cut into ``samples`` equal strata with exactly
   one point in each.
 - ``morris``: ``trajectories`` Morris trajectories on a ``levels``-level grid (elementary effects).
@@ -23,11 +23,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["DESIGNS", "DesignKind", "Factor", "build_design", "grid", "latin_hypercube", "morris",
+__all__ = ["BASE_POINT", "DESIGNS", "DesignKind", "Factor", "build_design", "grid", "latin_hypercube", "morris",
            "one_at_a_time", "salib_problem", "sobol"]
 
 DesignKind = Literal["grid", "oat", "lhs", "morris", "sobol"]
 DESIGNS: tuple[str, ...] = ("grid", "oat", "lhs", "morris", "sobol")
+BASE_POINT = "base"  # the ``varied`` label of a one-at-a-time design's base point (no parameter path is "base")
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def grid(factors: Sequence[Factor]) -> pd.DataFrame:
 def one_at_a_time(factors: Sequence[Factor], base: Mapping[str, float]) -> pd.DataFrame:
     """The base point first, then one row per (factor, value) that differs from the base value."""
     centre = [float(base[f.path]) for f in factors]
-    rows, varied = [centre], [""]
+    rows, varied = [centre], [BASE_POINT]
     for index, factor in enumerate(factors):
         for value in factor.values:
             if value == centre[index]:

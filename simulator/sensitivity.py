@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulator.design import BASE_POINT
 from simulator.design import morris as morris_design
 from simulator.experiment import t_quantile
 from simulator.metrics import METRICS
@@ -60,9 +61,9 @@ def tornado_table(results: pd.DataFrame, metrics: Sequence[str] = TORNADO_METRIC
     """
     if "varied" not in results:
         raise ValueError("a tornado needs a one-at-a-time sweep (design: oat), whose table has a 'varied' column")
-    base = results[results["varied"] == ""]
+    base = results[results["varied"] == BASE_POINT]
     rows = [_tornado_row(results, base, lever, metric, level)
-            for metric in metrics for lever in results.loc[results["varied"] != "", "varied"].unique()]
+            for metric in metrics for lever in results.loc[results["varied"] != BASE_POINT, "varied"].unique()]
     table = pd.DataFrame(rows)
     return table.sort_values(["metric", "swing"], ascending=[True, False], ignore_index=True,
                              key=lambda column: column.map(list(metrics).index) if column.name == "metric"
