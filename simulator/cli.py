@@ -196,7 +196,9 @@ def sweep_command(ctx: typer.Context,
     from simulator.sweep import run_sweep
     from simulator.sweepfile import load_sweep
 
-    with _errors_reported():
+    resume = ("interrupted; every finished point is saved and no partial file was written: run the same "
+              "command again to resume")
+    with _errors_reported(resume):
         sweep = load_sweep(sweep_file)
         out_dir = out or Path("results") / sweep.name
         total = len(sweep.design) * sweep.replications
@@ -336,7 +338,7 @@ def _prepare(out: Path | None) -> None:
 
 
 @contextmanager
-def _errors_reported() -> Iterator[None]:
+def _errors_reported(interrupted: str = "interrupted; no partial files were written") -> Iterator[None]:
     """Turn bad input into its message on stderr and exit code 2, and Ctrl-C into exit code 130."""
     try:
         yield
@@ -348,7 +350,7 @@ def _errors_reported() -> Iterator[None]:
         raise typer.Exit(BAD_INPUT) from None
     except KeyboardInterrupt:
         # Every file is written atomically (simulator.output), so this is true wherever the interrupt landed.
-        typer.echo("interrupted; no partial files were written", err=True)
+        typer.echo(interrupted, err=True)
         raise typer.Exit(INTERRUPTED) from None
 
 

@@ -101,3 +101,14 @@ def test_missing_distributed_is_a_clear_message(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(ScenarioError, match=r"distributed.*extra"), \
             contextlib.ExitStack() as stack:
         stack.enter_context(open_executor("dask", scheduler="tcp://127.0.0.1:9"))
+
+
+def test_sweep_on_dask_equals_sweep_in_process(scheduler: str, tmp_path: Path) -> None:
+    from simulator.sweep import one_way
+
+    scenario = load_scenario_text(TINY)
+    levers = {"paperwork.note_minutes.mean": (10.0, 20.0), "climate.supervisor_support": (0.2, 0.8)}
+    local = one_way(scenario, levers, replications=2)
+    with open_executor("dask", scheduler=scheduler) as pool:
+        remote = one_way(scenario, levers, replications=2, executor=pool)
+    pd.testing.assert_frame_equal(remote, local)

@@ -244,3 +244,27 @@ def test_replications_command_reports_the_sequential_answer(folder: Path) -> Non
     bad = invoke("replications", folder / "tiny.yaml", "--target", "sessions=3")
     assert bad.exit_code == 2
     assert "--target" in bad.output
+
+
+def test_ctrl_c_during_a_cli_sweep_exits_130_and_the_same_command_resumes(
+        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import simulator.sweep
+
+    real, calls = simulator.sweep._point_replication, []
+
+    def interrupted_on_the_third(*args: object) -> dict[str, float]:
+        calls.append(args)
+        if len(calls) == 3:  # point 0's two replications are done and saved; Ctrl-C lands in point 1
+            raise KeyboardInterrupt
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(simulator.sweep, "_point_replication", interrupted_on_the_third)
+    out = folder / "out"
+    first = invoke("sweep", folder / "oat.yaml", "--out", out)
+    assert first.exit_code == 130
+    assert "run the same command again to resume" in first.output
+    assert [p.name for p in (out / PARTS).iterdir()] == ["point-000000.parquet"]
+    monkeypatch.setattr(simulator.sweep, "_point_replication", real)
+    second = invoke("sweep", folder / "oat.yaml", "--out", out)
+    assert second.exit_code == 0, second.output
+    assert len(pd.read_parquet(out / "results.parquet")) == len(load_sweep(folder / "oat.yaml").design) * 2
