@@ -64,7 +64,8 @@ def _tornado(rows: pd.DataFrame) -> alt.LayerChart:
         tidy["high_value"].map("{:g}".format) + ")"
     order = list(rows.sort_values("swing", ascending=False)["lever"])
     tidy["rank"] = tidy["lever"].map(order.index)
-    y = alt.Y("label:N", title=None, sort=alt.EncodingSortField("rank", order="ascending"))
+    y = alt.Y("label:N", title=None, sort=alt.EncodingSortField("rank", order="ascending"),
+              axis=alt.Axis(labelLimit=360))  # dotted paths with their ranges are long; never cut them
     bar = alt.Chart(tidy).mark_bar().encode(
         x=alt.X("base_mean:Q", title=f"{metric} ({unit})", scale=alt.Scale(zero=False)), x2="mean:Q", y=y,
         color=alt.Color("side:N", title="Lever at its", scale=SIDE_COLORS),
