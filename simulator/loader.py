@@ -92,7 +92,13 @@ def apply_overrides(scenario: Scenario, overrides: Sequence[str] | Mapping[str, 
 
 def dump_scenario(scenario: Scenario) -> str:
     """The fully resolved scenario as YAML, keys in schema order; loading it gives back an equal scenario."""
-    return yaml.safe_dump(_plain(scenario.model_dump()), sort_keys=False, allow_unicode=True, width=110)
+    data = _plain(scenario.model_dump())
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
+    # PyYAML writes NEL, LS and PS (U+0085, U+2028, U+2029) unescaped and reads them back as line breaks, so a
+    # name holding one would not round-trip; escaping all non-ASCII text is the one switch that avoids it.
+    if any(char in text for char in "\x85\u2028\u2029"):
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=False, width=110)
+    return text
 
 
 def _build(document: Document, label: str, base_dir: Path, chain: tuple[Path, ...], overrides: Sequence[str],

@@ -268,3 +268,11 @@ def test_ctrl_c_during_a_cli_sweep_exits_130_and_the_same_command_resumes(
     second = invoke("sweep", folder / "oat.yaml", "--out", out)
     assert second.exit_code == 0, second.output
     assert len(pd.read_parquet(out / "results.parquet")) == len(load_sweep(folder / "oat.yaml").design) * 2
+
+
+def test_every_example_sweep_loads_and_opens_with_its_question() -> None:
+    folder = Path(__file__).resolve().parent.parent / "scenarios" / "sweeps"
+    files = sorted(folder.glob("*.yaml"))
+    assert {load_sweep(f).kind for f in files} == {"grid", "oat", "lhs", "morris", "sobol"}
+    for file in files:
+        assert file.read_text().startswith("# Question:"), file.name
