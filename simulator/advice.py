@@ -7,10 +7,12 @@ ordered replication results, so running them in batches on many workers changes 
 run past the answer, never the answer.
 
 Warm-up, by Welch's graphical method (Law & Kelton, section 9.5.1): average each weekly series across
-replications, smooth it with a centred moving average of half-width ``window`` weeks, and look for the week
-after which it stays level. ``suggest_warmup`` reads that week off the smoothed curve: the first week after
-which the curve stays within a band around its level over the second half of the run (the band is
-``tolerance`` x the level, or twice the smoothed curve's own scatter there, whichever is wider).
+replications and smooth it with a centred moving average of half-width ``window`` weeks; the plot shows where
+the start-up transient ends. The suggested ``warmup_weeks`` reads the same averaged series with MSER-5 (White,
+Cobb & Spratt 2000), the automated rule Hoad, Robinson & Davies (2010) recommend: cut the series into
+batches of 5 weeks and truncate where the standard error of the remaining batch means is smallest (searching the
+first half only). A rule that waits for the smoothed curve to "stay within a band" is fooled by the ordinary
+wiggles of a few replications; MSER-5 weighs those against the bias the transient adds.
 """
 
 from __future__ import annotations
@@ -143,17 +145,19 @@ def moving_average(y: np.ndarray, window: int) -> np.ndarray:
     return out
 
 
-def suggest_warmup(smoothed: np.ndarray, *, tolerance: float = 0.02) -> int:
-    """The first week after which ``smoothed`` stays within its band around the second half's level."""
-    tail = smoothed[len(smoothed) // 2:]
-    level = float(tail.mean())
-    band = max(tolerance * abs(level), 2 * float(tail.std()))
-    outside = np.flatnonzero(np.abs(smoothed - level) > band)
-    return int(outside[-1] + 1) if len(outside) else 0
+def suggest_warmup(series: np.ndarray, *, batch: int = 5) -> int:
+    """MSER-5: the truncation (in weeks, a multiple of ``batch``) minimising the squared standard error of the
+    mean of what remains, over the first half of the series."""
+    batches = series[: len(series) // batch * batch].reshape(-1, batch).mean(axis=1)
+    n = len(batches)
+    if n < 2:
+        return 0
+    scores = [float(batches[d:].var()) / (n - d) for d in range(n // 2)]
+    return batch * int(np.argmin(scores))
 
 
-def welch(weekly: pd.DataFrame, columns: Sequence[str] = WELCH_SERIES, *, window: int = 5,
-          tolerance: float = 0.02) -> tuple[pd.DataFrame, Mapping[str, int]]:
+def welch(weekly: pd.DataFrame, columns: Sequence[str] = WELCH_SERIES, *,
+          window: int = 5) -> tuple[pd.DataFrame, Mapping[str, int]]:
     """Welch's plot data (week, series, mean across replications, smoothed) and each series' suggested warm-up.
 
     The suggestion for the scenario is the largest of them: every series must have settled.
@@ -162,7 +166,7 @@ def welch(weekly: pd.DataFrame, columns: Sequence[str] = WELCH_SERIES, *, window
     for column in columns:
         mean = weekly.groupby("week", sort=True)[column].mean()
         smoothed = moving_average(mean.to_numpy(dtype=float), window)
-        suggestions[column] = suggest_warmup(smoothed, tolerance=tolerance)
+        suggestions[column] = suggest_warmup(mean.to_numpy(dtype=float))
         weeks = mean.index.to_numpy()[: len(smoothed)]
         tables.append(pd.DataFrame({"week": weeks, "series": column, "mean": mean.to_numpy()[: len(smoothed)],
                                     "smoothed": smoothed}))

@@ -263,7 +263,7 @@ def warmup_command(ctx: typer.Context, scenario: ScenarioFile, reps: Reps = None
                    window: Annotated[int, typer.Option("--window", min=1, help="Half-width of Welch's moving "
                                                                                  "average, in weeks.")] = 5,
                    executor: ExecutorOption = "local", scheduler: SchedulerOption = None) -> None:
-    """Suggest warmup_weeks by Welch's method on weekly mean EE and headcount (the whole run, warm-up included).
+    """Suggest warmup_weeks from weekly mean EE and headcount (Welch's plot, MSER-5 rule), warm-up included.
 
     With --out, writes the run's files and welch.csv; 'paperwork-sim report' draws the plot.
     """
@@ -276,7 +276,7 @@ def warmup_command(ctx: typer.Context, scenario: ScenarioFile, reps: Reps = None
             result = run_experiment(resolved, executor=pool, progress=track(resolved.name, resolved.replications))
         smoothed, suggested = welch(result.weekly, window=window)
         for series, week in suggested.items():
-            typer.echo(f"{series}: settles by week {week}")
+            typer.echo(f"{series}: MSER-5 truncation at week {week}")
         typer.echo(f"suggested warmup_weeks: {max(suggested.values())} (the scenario has {resolved.warmup_weeks})")
         if out is not None:
             write_results(result, out, scenario_yaml=dump_scenario(resolved), events=False,

@@ -178,9 +178,10 @@ def _welch(page: _Page, weekly: pd.DataFrame) -> None:
     smoothed, suggested = welch(weekly)
     overall = max(suggested.values())
     page.heading("Warm-up (Welch's method)")
-    page.note(f"Moving averages of weekly series across replications; they settle by week {overall} "
-              f"({', '.join(f'{k}: {v}' for k, v in suggested.items())}). A warmup_weeks at or above it keeps "
-              "the start-up transient out of the metrics.")
+    page.note(f"Moving averages (5 weeks each side) of weekly series averaged across replications. MSER-5 on the "
+              f"averaged series suggests warmup_weeks = {overall} "
+              f"({', '.join(f'{k}: {v}' for k, v in suggested.items())}): the truncation that leaves the most "
+              "precise mean; check it against the plot.")
     page.chart(charts.welch_chart(smoothed, overall))
 
 

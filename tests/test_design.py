@@ -153,14 +153,21 @@ def test_welch_moving_average_matches_its_definition() -> None:
     assert smoothed[5] == pytest.approx(y[3:8].mean())
 
 
-def test_welch_finds_a_known_transient() -> None:
-    # EE rises from 10 towards 20 with a time constant of 8 weeks; within 5% (1 point) after 8 ln 10 = 18.4 weeks.
-    rng = np.random.default_rng(4)
+def _transient(time_constant: float, replications: int, seed: int) -> pd.DataFrame:
+    # EE rises from 10 towards 20 with the given time constant (weeks), plus noise of sd 1 each week.
+    rng = np.random.default_rng(seed)
     weeks = np.arange(150)
-    frames = [pd.DataFrame({"replication": r, "week": weeks,
-                            "ee_mean": 20 - 10 * np.exp(-weeks / 8) + rng.normal(0, 1, len(weeks))})
-              for r in range(20)]
-    smoothed, suggested = welch(pd.concat(frames), ["ee_mean"], window=5, tolerance=0.05)
-    assert 16 <= suggested["ee_mean"] <= 24
+    return pd.concat([pd.DataFrame({"replication": r, "week": weeks, "ee_mean": 20 - 10 * np.exp(
+        -weeks / time_constant) + rng.normal(0, 1, len(weeks))}) for r in range(replications)])
+
+
+def test_warmup_suggestion_cuts_a_known_transient_and_grows_with_it() -> None:
+    # With a time constant of 8 weeks the bias is below the weekly noise of a 20-replication mean (0.22) after
+    # 8 ln(10 / 0.22) = 31 weeks; MSER-5 truncates where bias and noise balance, in batches of 5.
+    smoothed, short = welch(_transient(8, 20, 4), ["ee_mean"], window=5)
+    assert 15 <= short["ee_mean"] <= 45
+    _, long = welch(_transient(16, 20, 4), ["ee_mean"], window=5)
+    assert long["ee_mean"] > short["ee_mean"]
     assert set(smoothed.columns) == {"week", "series", "mean", "smoothed"}
+    assert len(smoothed) == 150 - 5  # Welch's average stops a window short of the end
     assert suggest_warmup(np.full(50, 3.0)) == 0  # no transient, no warm-up
