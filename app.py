@@ -11,7 +11,9 @@ import os
 import streamlit as st
 
 from simulator.experiment import ReplicationResult
+from simulator.sweep import Sweep
 from ui.runner import Runner, WorkerCrashError, experiment_from
+from ui.sensitivity import AppSweep, sweep_form, sweep_result
 from ui.sidebar import Request, sidebar, upload_problem
 from ui.views import AppRun, about, answer, clinician_week, compare_runs, headline_metrics, story, time_split
 
@@ -55,6 +57,31 @@ def run(request: Request) -> AppRun | None:
                   experiment_from(request.reference, request.seed, reference), traced)
 
 
+def run_sweep(label: str, sweep: Sweep) -> AppSweep | None:
+    """Run a one-way sweep on the shared pool with a progress bar; None if it could not finish."""
+    progress = st.progress(0.0, text="Starting the sweep...")
+    try:
+        for step in runner().sweep(sweep):
+            progress.progress(step.done / step.total, text=f"{step.done} of {step.total} sweep runs done")
+            if step.table is not None:
+                progress.empty()
+                return AppSweep(label, sweep, step.table)
+    except WorkerCrashError as error:
+        st.error(f"The sweep stopped: {error}. Press Run sweep to try again.")
+    return None
+
+
+def sensitivity(request: Request | None) -> None:
+    """The sensitivity tab: a one-way sweep of the scenario in the sidebar."""
+    label = request.label if request is not None else ""
+    wanted = sweep_form(label, request.scenario if request else None, request.seed if request else 0)
+    if wanted is not None and request is not None:
+        finished = run_sweep(request.label, wanted)
+        if finished is not None:
+            st.session_state["sweep"] = finished
+    sweep_result(st.session_state.get("sweep"))
+
+
 def _kept_label(request: Request, runs: dict[str, AppRun]) -> str:
     return f"#{len(runs) + 1} {request.label}"
 
@@ -64,15 +91,20 @@ def main() -> None:
     st.caption("What documentation, productivity targets and climate do to a mental-health workforce, and what a "
                "policy would change. Choose a scenario and levers in the sidebar, then press Run.")
     request = sidebar()
-    upload_problem()
+    # Fixed slots for what comes and goes (upload errors, run progress): Streamlit keeps a tab selected across
+    # reruns only while the tabs stay at the same place on the page.
+    with st.container():
+        upload_problem()
     runs: dict[str, AppRun] = st.session_state.setdefault("runs", {})
     button, what = st.columns([1, 5], vertical_alignment="center")
     clicked = button.button("Run", type="primary", width="stretch", key="run", disabled=request is None)
     if request is not None:
         what.markdown(f"**{request.label}** against **{request.reference_label}**, {request.replications} "
                       f"paired replications of {request.scenario.horizon_weeks} weeks, seed {request.seed}")
+    status = st.container()
     if request is not None and clicked:
-        finished = run(request)
+        with status:
+            finished = run(request)
         if finished is not None:
             label = _kept_label(request, runs)
             runs[label] = finished
@@ -81,13 +113,16 @@ def main() -> None:
     if not runs:
         st.info("No run yet. The baseline is a calibrated 50-clinician agency; press **Run** to simulate it "
                 "against itself, or pick a policy scenario first (for example `ai_scribe.yaml`).")
-        with st.expander("About the model", expanded=True):
+        first, second = st.tabs(["About the model", "Sensitivity"])
+        with first:
             about()
+        with second:
+            sensitivity(request)
         return
     shown = st.selectbox("Showing run", list(runs), key="shown_run") if len(runs) > 1 else next(iter(runs))
     current = runs[shown]
     tabs = st.tabs(["Answer", "Story over time", "A clinician's week", "Time split", "Compare runs",
-                    "About the model"])
+                    "Sensitivity", "About the model"])
     with tabs[0]:
         answer(current)
     with tabs[1]:
@@ -99,6 +134,8 @@ def main() -> None:
     with tabs[4]:
         compare_runs(runs)
     with tabs[5]:
+        sensitivity(request)
+    with tabs[6]:
         about()
 
 

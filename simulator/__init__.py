@@ -7,6 +7,9 @@ The public API, in the order data flows through it::
     other = run_experiment(load_scenario("scenarios/ai_scribe.yaml"), replications=10, jobs=2)
     compare(result, other)                                          # paired, common random numbers
 
+Many runs: ``load_sweep("scenarios/sweeps/tornado.yaml")`` and ``run_sweep(sweep, out_dir)`` (resumable), or
+``one_way(scenario, levers, replications=3)`` in memory; ``tornado_table(results)`` ranks the levers.
+
 Lower levels: ``simulate`` returns one replication's event log; ``summarize`` and ``weekly`` turn a log into
 tables.
 """
@@ -24,6 +27,9 @@ from simulator.loader import apply_overrides, dump_scenario, load_scenario, load
 from simulator.metrics import METRICS, Metric, summarize, weekly
 from simulator.model import simulate
 from simulator.scenario import Scenario
+from simulator.sensitivity import tornado_table
+from simulator.sweep import Sweep, one_way, run_sweep
+from simulator.sweepfile import load_sweep
 
 __all__ = [
     "METRICS",
@@ -33,15 +39,20 @@ __all__ = [
     "ReplicationResult",
     "Scenario",
     "ScenarioError",
+    "Sweep",
     "apply_overrides",
     "compare",
     "confidence_intervals",
     "dump_scenario",
     "load_scenario",
     "load_scenario_text",
+    "load_sweep",
+    "one_way",
     "run_experiment",
     "run_replication",
+    "run_sweep",
     "simulate",
     "summarize",
+    "tornado_table",
     "weekly",
 ]

@@ -1,8 +1,10 @@
-"""The command line: ``paperwork-sim run | compare | validate | schema | validation-report``.
+"""The command line: ``paperwork-sim run | compare | sweep | replications | warmup | report | validate | schema |
+validation-report``.
 
 Also ``python -m simulator``.
 The top floor of the package: it loads scenarios, runs experiments and writes files, and nothing below imports it.
-Bad input of any kind ends with one message on stderr and exit code 2, never a traceback; Ctrl-C ends with 130.
+Bad input of any kind ends with one message on stderr and exit code 2, never a traceback; Ctrl-C ends with 130;
+a worker process that dies ends the command with 1 and a message (never a hang).
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ import json
 import os
 import shlex
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,15 +28,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from simulator.errors import ScenarioError
+from simulator.executors import ExecutorKind, open_executor
 from simulator.experiment import ExperimentResult, compare, run_experiment
+from simulator.limits import APP_LIMITS, NO_LIMITS, Limits
 from simulator.loader import dump_scenario, load_scenario, parse_override
 from simulator.metrics import METRICS
-from simulator.output import atomic_write_text, write_comparison, write_results
+from simulator.output import atomic_write_frame, atomic_write_text, write_comparison, write_results
 from simulator.scenario import Scenario
 from simulator.validation import calibration_table, mmc_table, validation_markdown
 
 __all__ = ["app", "main"]
 
+FAILED = 1  # the machine, not the input: a worker process died
 BAD_INPUT = 2
 INTERRUPTED = 130  # the shell's convention for death by SIGINT
 
@@ -58,6 +66,13 @@ Jobs = Annotated[int, typer.Option("--jobs", min=1, help="Worker processes; resu
 Sets = Annotated[list[str] | None, typer.Option(
     "--set", metavar="PATH=VALUE", callback=_check_overrides, show_default=False,
     help="Override a parameter by dotted path, e.g. --set paperwork.offload_share=0.2 (repeatable).")]
+ExecutorOption = Annotated[ExecutorKind, typer.Option(
+    "--executor",
+    help="Where replications run: local (a process pool of --jobs workers on this machine) or dask "
+         "(a Dask cluster; needs --scheduler). Results do not depend on it.")]
+SchedulerOption = Annotated[str | None, typer.Option(
+    "--scheduler", metavar="tcp://HOST:PORT", show_default=False,
+    help="Address of a running Dask scheduler (started with 'dask scheduler'), for --executor dask.")]
 OutDir = Annotated[Path | None, typer.Option("--out", file_okay=False, show_default=False,
                                              help="Directory to write the result files to.")]
 
@@ -67,19 +82,54 @@ def main() -> None:
     app()
 
 
+def _limit(flag: str, what: str) -> Any:
+    return typer.Option(flag, envvar=f"PAPERWORK_{flag[2:].upper().replace('-', '_')}", min=1, show_default=False,
+                        help=f"Refuse scenarios and sweeps with more than this many {what} (default: no limit).")
+
+
+@app.callback()
+def limits_callback(
+        ctx: typer.Context,
+        app_limits: Annotated[bool, typer.Option(
+            "--app-limits", envvar="PAPERWORK_APP_LIMITS",
+            help="Apply the web app's limits (300 clinicians, 520 weeks, 50 replications, sweeps of 40 points and "
+                 "120 runs); a --max-* option overrides one of them.")] = False,
+        clinicians: Annotated[int | None, _limit("--max-clinicians", "clinician positions")] = None,
+        weeks: Annotated[int | None, _limit("--max-weeks", "weeks of horizon")] = None,
+        replications: Annotated[int | None, _limit("--max-replications", "replications")] = None,
+        sweep_points: Annotated[int | None, _limit("--max-sweep-points", "sweep points")] = None,
+        sweep_runs: Annotated[int | None, _limit("--max-sweep-runs", "sweep runs (points x replications)")]
+        = None) -> None:
+    """Simulate what paperwork does to a mental-health workforce, and test policies against it.
+
+    Limits (--max-*, also read from PAPERWORK_MAX_* variables) protect a machine that runs other people's files;
+    by default there are none.
+    """
+    base = APP_LIMITS if app_limits else NO_LIMITS
+    asked = {"clinicians": clinicians, "horizon_weeks": weeks, "replications": replications,
+             "sweep_points": sweep_points, "sweep_runs": sweep_runs}
+    ctx.obj = replace(base, **{key: value for key, value in asked.items() if value is not None})
+
+
+def _limits(ctx: typer.Context) -> Limits:
+    """The limits chosen before the command name (none when the command is invoked on its own)."""
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, Limits) else NO_LIMITS
+
+
 @app.command("run")
 def run_command(ctx: typer.Context, scenario: ScenarioFile, reps: Reps = None, seed: Seed = None, jobs: Jobs = 1,
                 sets: Sets = None, out: OutDir = None,
                 events: Annotated[bool, typer.Option("--events", help="Also write events.csv.gz (with --out).")]
-                = False) -> None:
+                = False, executor: ExecutorOption = "local", scheduler: SchedulerOption = None) -> None:
     """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
     if events and out is None:
         typer.echo("note: --events writes events.csv.gz, so it needs --out; running without it", err=True)
     with _errors_reported():
         _prepare(out)
-        resolved = _load(scenario, sets, reps, seed)
-        with _progress() as track:
-            result = run_experiment(resolved, jobs=jobs, events=events and out is not None,
+        resolved = _load(ctx, scenario, sets, reps, seed)
+        with _executor(executor, jobs, scheduler) as pool, _progress() as track:
+            result = run_experiment(resolved, events=events and out is not None, executor=pool,
                                     progress=track(resolved.name, resolved.replications))
         _report_time(result)
         _console().print(_intervals_table(result))
@@ -93,18 +143,18 @@ def run_command(ctx: typer.Context, scenario: ScenarioFile, reps: Reps = None, s
 def compare_command(ctx: typer.Context, base: Annotated[Path, typer.Argument(metavar="BASE", show_default=False)],
                     other: Annotated[Path, typer.Argument(metavar="OTHER", show_default=False)],
                     reps: Reps = None, seed: Seed = None, jobs: Jobs = 1, sets: Sets = None,
-                    out: OutDir = None) -> None:
+                    out: OutDir = None, executor: ExecutorOption = "local", scheduler: SchedulerOption = None) -> None:
     """Run BASE and OTHER with common random numbers and print their paired differences (OTHER - BASE).
 
     Both use BASE's seed and replications unless --seed / --reps say otherwise; --set applies to both.
     """
     with _errors_reported():
         _prepare(out)
-        base_scenario = _load(base, sets, reps, seed)
+        base_scenario = _load(ctx, base, sets, reps, seed)
         # The same seed and replication count on both sides is what pairs replication k with replication k.
-        other_scenario = _load(other, sets, base_scenario.replications, base_scenario.seed)
-        with _progress() as track:
-            base_result, other_result = (run_experiment(s, jobs=jobs, progress=track(s.name, s.replications))
+        other_scenario = _load(ctx, other, sets, base_scenario.replications, base_scenario.seed)
+        with _executor(executor, jobs, scheduler) as pool, _progress() as track:
+            base_result, other_result = (run_experiment(s, executor=pool, progress=track(s.name, s.replications))
                                          for s in (base_scenario, other_scenario))
         table = compare(base_result, other_result)
         _console().print(_comparison_table(table, base_result, other_result))
@@ -116,12 +166,13 @@ def compare_command(ctx: typer.Context, base: Annotated[Path, typer.Argument(met
 
 
 @app.command("validate")
-def validate_command(scenarios: Annotated[list[Path], typer.Argument(metavar="SCENARIO", show_default=False)]) -> None:
+def validate_command(ctx: typer.Context,
+                     scenarios: Annotated[list[Path], typer.Argument(metavar="SCENARIO", show_default=False)]) -> None:
     """Check scenario files: "ok" for each good one, every problem (file:line: field: reason) of each bad one."""
     bad = 0
     with _errors_reported():
         for path in scenarios:
-            problems = _problems(path)
+            problems = _problems(path, _limits(ctx))
             bad += bool(problems)
             for line in problems:
                 typer.echo(line, err=True)
@@ -169,10 +220,132 @@ def validation_report_command(
     typer.echo(f"wrote {out}", err=True)
 
 
-def _problems(path: Path) -> list[str]:
+@app.command("sweep")
+def sweep_command(ctx: typer.Context,
+                  sweep_file: Annotated[Path, typer.Argument(metavar="SWEEP", help="Sweep YAML file.",
+                                                             show_default=False)],
+                  out: Annotated[Path | None, typer.Option(
+                      "--out", file_okay=False, show_default="results/NAME",
+                      help="Directory for the results; rerunning into it resumes an interrupted sweep.")] = None,
+                  jobs: Jobs = 1, executor: ExecutorOption = "local", scheduler: SchedulerOption = None) -> None:
+    """Run every point of a sweep (grid, oat, lhs, morris or sobol) and write a tidy table and its analysis.
+
+    Each finished point is saved at once, so an interrupted sweep resumes where it stopped when run again.
+    """
+    # Imported here: SALib (and through it scipy) loads only for the commands that use it.
+    from simulator.sensitivity import analyse
+    from simulator.sweep import run_sweep
+    from simulator.sweepfile import load_sweep
+
+    resume = ("interrupted; every finished point is saved and no partial file was written: run the same "
+              "command again to resume")
+    with _errors_reported(resume):
+        sweep = load_sweep(sweep_file, limits=_limits(ctx))
+        out_dir = out or Path("results") / sweep.name
+        total = len(sweep.design) * sweep.replications
+        typer.echo(f"{sweep.name}: {sweep.kind} design, {len(sweep.design)} points x {sweep.replications} "
+                   f"replications -> {out_dir}", err=True)
+        with _executor(executor, jobs, scheduler) as pool, _progress() as track:
+            table = run_sweep(sweep, out_dir, executor=pool, progress=track(sweep.name, total),
+                              analyses=lambda t: analyse(sweep, t), command=_command_line(ctx))
+        _print_sweep(out_dir, sweep.kind, len(table))
+
+
+def _print_sweep(out_dir: Path, kind: str, rows: int) -> None:
+    main = {"oat": "tornado", "morris": "morris", "sobol": "sobol"}.get(kind, "points")
+    frame = pd.read_csv(out_dir / f"{main}.csv")
+    columns = {"tornado": ["metric", "lever", "low_value", "high_value", "base_mean", "low_mean", "high_mean"],
+               "morris": ["metric", "parameter", "mu_star", "sigma"],
+               "sobol": ["metric", "parameter", "S1", "ST"]}.get(main, list(frame.columns[:8]))
+    _console().print(_frame_table(f"{main} ({out_dir / (main + '.csv')})", frame[columns].head(40)))
+    typer.echo(f"wrote {rows} rows to {out_dir / 'results.parquet'} and results.csv", err=True)
+
+
+def _frame_table(title: str, frame: pd.DataFrame) -> Table:
+    table = Table(title=escape(title))
+    for column in frame.columns:
+        numeric = pd.api.types.is_numeric_dtype(frame[column])
+        table.add_column(escape(str(column)), justify="right" if numeric else "left")
+    for row in frame.itertuples(index=False):
+        table.add_row(*(_fmt(v) if isinstance(v, float) else escape(str(v)) for v in row))
+    return table
+
+
+@app.command("replications")
+def replications_command(
+        ctx: typer.Context, scenario: ScenarioFile,
+        targets: Annotated[list[str], typer.Option(
+            "--target", metavar="METRIC=HALF_WIDTH", show_default=False,
+            help="Precision wanted: the 95% CI half-width, absolute (departures=2) or relative "
+                 "(ee_high_share=5%). Repeatable.")],
+        minimum: Annotated[int, typer.Option("--min", min=2, help="Replications before the rule applies.")] = 3,
+        maximum: Annotated[int, typer.Option("--max", min=2, help="Give up after this many.")] = 50,
+        seed: Seed = None, jobs: Jobs = 1, sets: Sets = None, executor: ExecutorOption = "local",
+        scheduler: SchedulerOption = None) -> None:
+    """How many replications each metric needs for a target confidence-interval half-width (sequential rule)."""
+    from simulator.advice import Target, sequential_replications
+
+    with _errors_reported():
+        try:
+            wanted = [Target.parse(text) for text in targets]
+        except ValueError as error:
+            raise ScenarioError.single("<command line>", None, "--target", str(error)) from None
+        resolved = _load(ctx, scenario, sets, None, seed)
+        with _executor(executor, jobs, scheduler) as pool, _progress() as track:
+            table = sequential_replications(resolved, wanted, minimum=minimum, maximum=maximum, batch=jobs,
+                                            executor=pool, progress=track(resolved.name, maximum))
+        _console().print(_frame_table(f"{resolved.name}: replications for the target 95% CI half-width "
+                                      "(blank: not reached by --max)", table))
+
+
+@app.command("warmup")
+def warmup_command(ctx: typer.Context, scenario: ScenarioFile, reps: Reps = None, seed: Seed = None,
+                   jobs: Jobs = 1, sets: Sets = None, out: OutDir = None,
+                   window: Annotated[int, typer.Option("--window", min=1, help="Half-width of Welch's moving "
+                                                                                 "average, in weeks.")] = 5,
+                   executor: ExecutorOption = "local", scheduler: SchedulerOption = None) -> None:
+    """Suggest warmup_weeks from weekly mean EE and headcount (Welch's plot, MSER-5 rule), warm-up included.
+
+    With --out, writes the run's files and welch.csv; 'paperwork-sim report' draws the plot.
+    """
+    from simulator.advice import welch
+
+    with _errors_reported():
+        _prepare(out)
+        resolved = _load(ctx, scenario, sets, reps, seed)
+        with _executor(executor, jobs, scheduler) as pool, _progress() as track:
+            result = run_experiment(resolved, executor=pool, progress=track(resolved.name, resolved.replications))
+        smoothed, suggested = welch(result.weekly, window=window)
+        for series, week in suggested.items():
+            typer.echo(f"{series}: MSER-5 truncation at week {week}")
+        typer.echo(f"suggested warmup_weeks: {max(suggested.values())} (the scenario has {resolved.warmup_weeks})")
+        if out is not None:
+            write_results(result, out, scenario_yaml=dump_scenario(resolved), events=False,
+                          command=_command_line(ctx))
+            atomic_write_frame(out / "welch.csv", smoothed)
+
+
+@app.command("report")
+def report_command(results: Annotated[Path, typer.Argument(metavar="RESULTS_DIR", show_default=False,
+                                                           help="Output directory of run, compare or sweep.")],
+                   out: Annotated[Path | None, typer.Option("--out", dir_okay=False,
+                                                            show_default="RESULTS_DIR/report.html")] = None,
+                   cdn: Annotated[bool, typer.Option("--cdn", help="Load the chart JavaScript from a CDN when "
+                                                                   "opened (a smaller file that needs the "
+                                                                   "internet) instead of inlining it.")]
+                   = False) -> None:
+    """Write one self-contained HTML report (charts, tables, scenario, manifest) of a results directory."""
+    from simulator.report import write_report  # Altair loads only for this command
+
+    with _errors_reported():
+        path = write_report(results, out, inline_js=not cdn)
+    typer.echo(f"wrote {path}", err=True)
+
+
+def _problems(path: Path, limits: Limits) -> list[str]:
     """The problem lines of one scenario file (after printing "ok" if there are none)."""
     try:
-        scenario = load_scenario(path)
+        scenario = load_scenario(path, limits=limits)
     except ScenarioError as error:
         return str(error).splitlines()
     except OSError as error:
@@ -181,7 +354,8 @@ def _problems(path: Path) -> list[str]:
     return []
 
 
-def _load(path: Path, sets: Sequence[str] | None, reps: int | None, seed: int | None) -> Scenario:
+def _load(ctx: typer.Context, path: Path, sets: Sequence[str] | None, reps: int | None,
+          seed: int | None) -> Scenario:
     """Load a scenario with the --set overrides, and --reps / --seed folded in as overrides too.
 
     Folding them in makes the resolved scenario (written to scenario.yaml) describe the run exactly, so running
@@ -192,7 +366,11 @@ def _load(path: Path, sets: Sequence[str] | None, reps: int | None, seed: int | 
         overrides.append(f"replications={reps}")
     if seed is not None:
         overrides.append(f"seed={seed}")
-    return load_scenario(path, overrides)
+    return load_scenario(path, overrides, limits=_limits(ctx))
+
+
+def _executor(kind: ExecutorKind, jobs: int, scheduler: str | None) -> AbstractContextManager[Executor | None]:
+    return open_executor(kind, jobs=jobs, scheduler=scheduler)
 
 
 def _prepare(out: Path | None) -> None:
@@ -202,7 +380,7 @@ def _prepare(out: Path | None) -> None:
 
 
 @contextmanager
-def _errors_reported() -> Iterator[None]:
+def _errors_reported(interrupted: str = "interrupted; no partial files were written") -> Iterator[None]:
     """Turn bad input into its message on stderr and exit code 2, and Ctrl-C into exit code 130."""
     try:
         yield
@@ -214,8 +392,13 @@ def _errors_reported() -> Iterator[None]:
         raise typer.Exit(BAD_INPUT) from None
     except KeyboardInterrupt:
         # Every file is written atomically (simulator.output), so this is true wherever the interrupt landed.
-        typer.echo("interrupted; no partial files were written", err=True)
+        typer.echo(interrupted, err=True)
         raise typer.Exit(INTERRUPTED) from None
+    except BrokenProcessPool:
+        # A worker killed (out of memory, kill -9) breaks the whole pool; waiting on it would never end.
+        typer.echo("error: a worker process stopped unexpectedly (killed, or out of memory?); the run was "
+                   f"abandoned and {interrupted.partition('; ')[2] or 'no partial files were written'}", err=True)
+        raise typer.Exit(FAILED) from None
 
 
 def _describe(error: OSError) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Problem", "ScenarioError"]
+__all__ = ["Problem", "ScenarioError", "plain_wording"]
 
 
 @dataclass(frozen=True)
@@ -45,3 +45,16 @@ class ScenarioError(Exception):
     def single(cls, file: str, line: int | None, field: str, message: str) -> ScenarioError:
         """An error with one problem (a convenience for the many places that find exactly one)."""
         return cls([Problem(file, line, field, message)])
+
+
+_PYDANTIC_BOUNDS = (("Input should be less than or equal to", "must be ≤"),
+                    ("Input should be greater than or equal to", "must be ≥"),
+                    ("Input should be less than", "must be <"), ("Input should be greater than", "must be >"),
+                    ("Input should be", "must be"))
+
+
+def plain_wording(message: str) -> str:
+    """Pydantic's "Input should be less than or equal to 1" as "must be ≤ 1", the way problems are worded."""
+    for pydantic_words, ours in _PYDANTIC_BOUNDS:
+        message = message.replace(pydantic_words, ours)
+    return message

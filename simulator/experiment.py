@@ -8,17 +8,18 @@ are put back in replication order.
 
 from __future__ import annotations
 
+import contextlib
 import math
-import multiprocessing
 import time
 from collections.abc import Callable, Collection, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
+from simulator.executors import imap_unordered, open_executor
 from simulator.metrics import METRICS, events_frame, summarize, weekly
 from simulator.model import simulate
 from simulator.scenario import Scenario
@@ -93,27 +94,23 @@ def run_experiment(scenario: Scenario, *, replications: int | None = None, seed:
 
 def _map_replications(scenario: Scenario, reps: Sequence[int], seed: int, events: bool, jobs: int,
                       progress: Progress | None, executor: Executor | None) -> list[ReplicationResult]:
-    if executor is None and jobs <= 1:
-        results = []
-        for done, k in enumerate(reps, start=1):
-            results.append(run_replication(scenario, k, seed=seed, events=events))
+    """Results in replication order, whatever order the executor finishes them in."""
+    calls = [(scenario, k, seed, events) for k in reps]
+    with contextlib.ExitStack() as stack:
+        if executor is None:
+            executor = stack.enter_context(open_executor("local", jobs=jobs))
+        by_index: dict[int, ReplicationResult] = {}
+        finished = stack.enter_context(contextlib.closing(imap_unordered(_replicate, calls, executor)))
+        for done, (index, result) in enumerate(finished, start=1):
+            by_index[index] = result
             if progress:
-                progress(done, len(reps))
-        return results
-    owned = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"))
-    try:
-        futures: dict[Future[ReplicationResult], int] = {
-            pool.submit(run_replication, scenario, k, seed=seed, events=events): k for k in reps}
-        by_rep: dict[int, ReplicationResult] = {}
-        for done, future in enumerate(as_completed(futures), start=1):
-            by_rep[futures[future]] = future.result()
-            if progress:
-                progress(done, len(reps))
-        return [by_rep[k] for k in reps]
-    finally:
-        if owned:
-            pool.shutdown(cancel_futures=True)
+                progress(done, len(calls))
+    return [by_index[index] for index in range(len(calls))]
+
+
+def _replicate(scenario: Scenario, replication: int, seed: int, events: bool) -> ReplicationResult:
+    # Positional arguments only: every executor's submit passes them through the same way.
+    return run_replication(scenario, replication, seed=seed, events=events)
 
 
 def t_quantile(p: float, df: int) -> float:

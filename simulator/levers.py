@@ -1,8 +1,13 @@
-"""The policy levers the app offers, grouped by concern, and how lever settings become a scenario.
+"""What can be varied and how far: the evidence ranges of parameters, and the levers the app offers.
 
-A lever is a dotted scenario path with the widget range an administrator may choose from and, where the
-literature gives one, the evidence range. Units, descriptions and sources come from the scenario schema itself,
-so the app's help text can never drift from the documented parameters. Nothing here imports Streamlit.
+``EVIDENCE_RANGES`` is the one table of what the literature calls plausible for a parameter, each with its source
+in ``calibration.md``. The scenario schema's bounds (``ge``/``le``) say what the model accepts; these ranges say
+what a tornado chart, a Morris screening or the app's help text should use. Only parameters with a published or
+stated range are listed: no range is made up for the sake of completeness.
+
+A ``Lever`` is a dotted scenario path with the widget range an administrator may choose from; its evidence range
+is read from ``EVIDENCE_RANGES``. Units, descriptions and default sources come from the scenario schema itself, so
+the app's help text cannot drift from the documented parameters. Nothing here imports Streamlit.
 """
 
 from __future__ import annotations
@@ -13,7 +18,57 @@ from typing import Any
 
 from simulator.scenario import Policy, Scenario, parameter_table
 
-__all__ = ["GROUPS", "LEVERS", "RUN_SETTINGS", "Lever", "apply_levers", "lever_help", "lever_value"]
+__all__ = [
+    "EVIDENCE_RANGES", "GROUPS", "LEVERS", "RUN_SETTINGS", "TORNADO_LEVERS", "EvidenceRange", "Lever", "apply_levers",
+    "lever_help", "lever_value",
+]
+
+
+@dataclass(frozen=True)
+class EvidenceRange:
+    low: float
+    high: float
+    source: str
+
+
+_WEEKS_PER_MONTH = 52 / 12
+
+EVIDENCE_RANGES: dict[str, EvidenceRange] = {
+    "paperwork.note_minutes.mean": EvidenceRange(
+        5, 30, "[G] calibration A: progress-note time per session 5-30 min (blogs; physician logs 4-16 min [V])"),
+    "paperwork.offload_share": EvidenceRange(
+        0.0, 0.5, "none, up to post-clinic documentation halved by human scribes [V] (JGIM 2018: 1.65 -> 0.76 h "
+        "per session); ambient AI scribes -9.5% note time [V] (Lukac 2025) to about a third [V] (UW Health RCT)"),
+    "paperwork.plan_review_days": EvidenceRange(
+        90, 180, "[U] calibration A: treatment-plan review every 90-180 days by state and payer"),
+    "paperwork.after_hours_max_minutes_per_day": EvidenceRange(
+        60, 120, "[V] calibration A: Sinsky 2016, 1-2 h of EHR work each night; Arndt 2017, 86 min"),
+    "workload.productivity_target": EvidenceRange(
+        0.55, 0.80, "[G] calibration B: productivity requirement 0.55-0.80 of paid time (Ensora: many CMHCs 60-65%)"),
+    "workload.caseload_cap": EvidenceRange(30, 40, "[G] practitioner reports: 30-40 active clients per FTE"),
+    "workload.session_minutes": EvidenceRange(38, 60, "[V] calibration A: CPT 90834/90837 session 38-60 min"),
+    "demand.no_show_rate": EvidenceRange(
+        0.15, 0.30, "[V] calibration B: Mitchell & Selmes 2007, missed appointments 15.6-28% (blogs up to 30%)"),
+    "turnover.burnout_hazard_ratio": EvidenceRange(
+        1.5, 2.7, "[V] calibration E: burnout -> turnover 1.5-2.7 (Willard-Grace 2019, Hamidi 2018)"),
+    "turnover.time_to_fill_weeks.mean": EvidenceRange(
+        round(2 * _WEEKS_PER_MONTH, 1), round(9 * _WEEKS_PER_MONTH, 1),
+        "[G] calibration E: vacancies take 2-9+ months to fill (ABH 2022), in weeks"),
+    "turnover.onboarding_weeks": EvidenceRange(8, 26, "[G/U] calibration E: ramp-up to full caseload 8-26 weeks"),
+    "costs.replacement_cost_share": EvidenceRange(
+        0.2, 2.0, "[S] calibration E: replacement cost 0.2-2.0 x annual salary (Boushey & Glynn 2012: 20-30% "
+        "typical)"),
+    "climate.supervisor_support": EvidenceRange(
+        0.0, 1.0, "the whole 0-1 scale: no evidence fixes an agency's value ([V] direction: Fukui 2019)"),
+}
+
+#: What an administrator can change, for the default tornado chart (the rest of the table is uncertainty about
+#: the world, for a global screening).
+TORNADO_LEVERS: tuple[str, ...] = (
+    "paperwork.note_minutes.mean", "paperwork.offload_share", "paperwork.plan_review_days",
+    "workload.productivity_target", "workload.caseload_cap", "turnover.time_to_fill_weeks.mean",
+    "turnover.onboarding_weeks", "climate.supervisor_support",
+)
 
 
 @dataclass(frozen=True)
@@ -26,49 +81,40 @@ class Lever:
     step: float
     integer: bool = False
     optional_label: str = ""  # a checkbox that switches the parameter to null (e.g. "No audits")
-    evidence: tuple[float, float] | None = None  # range reported in the literature, where there is one
-    evidence_note: str = ""  # where the evidence range comes from (see ../shared/calibration.md)
+    note: str = "assumption"  # why the default is what it is, when the literature gives no range
+
+    @property
+    def evidence(self) -> EvidenceRange | None:
+        """The range reported in the literature, where there is one."""
+        return EVIDENCE_RANGES.get(self.path)
 
 
 GROUPS = ("Paperwork", "Productivity and caseload", "Staffing", "Support and climate", "Costs")
 
 LEVERS: tuple[Lever, ...] = (
-    Lever("paperwork.note_minutes.mean", "Minutes per progress note", "Paperwork", 2, 60, 1,
-          evidence=(10, 30), evidence_note="[G] clinician and vendor reports 10-30 min; physician logs 4-16 min [V]"),
-    Lever("paperwork.offload_share", "Documentation offloaded (scribe, AI, support staff)", "Paperwork", 0, 0.9, 0.05,
-          evidence=(0.095, 0.33),
-          evidence_note="[V] Lukac 2025 RCT: note time -9.5%; UW Health RCT: about a third of note time"),
+    Lever("paperwork.note_minutes.mean", "Minutes per progress note", "Paperwork", 2, 60, 1),
+    Lever("paperwork.offload_share", "Documentation offloaded (scribe, AI, support staff)", "Paperwork", 0, 0.9, 0.05),
     Lever("paperwork.audit_interval_weeks", "Weeks between chart audits", "Paperwork", 2, 104, 1,
-          optional_label="No chart audits", evidence_note="assumption: quarterly audits"),
-    Lever("paperwork.after_hours_max_minutes_per_day", "After-hours charting cap", "Paperwork", 0, 240, 10,
-          evidence=(60, 120), evidence_note="[V] Sinsky 2016: 1-2 h each night; Arndt 2017: 86 min"),
-    Lever("paperwork.admin_minutes_per_day", "Daily admin (email, calls, meetings)", "Paperwork", 0, 120, 5,
-          evidence_note="assumption"),
+          optional_label="No chart audits", note="assumption: quarterly audits"),
+    Lever("paperwork.after_hours_max_minutes_per_day", "After-hours charting cap", "Paperwork", 0, 240, 10),
+    Lever("paperwork.admin_minutes_per_day", "Daily admin (email, calls, meetings)", "Paperwork", 0, 120, 5),
     Lever("workload.productivity_target", "Productivity target (billable share of hours)",
-          "Productivity and caseload", 0.3, 0.9, 0.01, evidence=(0.55, 0.80),
-          evidence_note="[G] Ensora: many CMHCs require 60-65% (range 55-80%)"),
-    Lever("workload.caseload_cap", "Caseload cap", "Productivity and caseload", 5, 80, 1, integer=True,
-          evidence=(30, 40), evidence_note="[G] practitioner reports: 30-40 active clients per FTE"),
+          "Productivity and caseload", 0.3, 0.9, 0.01),
+    Lever("workload.caseload_cap", "Caseload cap", "Productivity and caseload", 5, 80, 1, integer=True),
     Lever("staff.clinicians", "Funded clinician positions", "Staffing", 5, 300, 1, integer=True,
-          evidence_note="assumption: a 50-clinician community mental-health centre"),
-    Lever("staff.admin_staff", "Admin and intake staff", "Staffing", 0, 30, 1, integer=True,
-          evidence_note="assumption"),
-    Lever("turnover.time_to_fill_weeks.mean", "Mean time to fill a vacancy", "Staffing", 1, 52, 1,
-          evidence=(9, 39), evidence_note="[G] ABH 2022 and practice owners: 2-9 months, about 4"),
+          note="assumption: a 50-clinician community mental-health centre"),
+    Lever("staff.admin_staff", "Admin and intake staff", "Staffing", 0, 30, 1, integer=True),
+    Lever("turnover.time_to_fill_weeks.mean", "Mean time to fill a vacancy", "Staffing", 1, 52, 1),
     Lever("turnover.hire_ahead_positions", "Positions recruited ahead of need", "Staffing", 0, 20, 1, integer=True,
-          evidence_note="policy lever"),
+          note="a policy lever, none by default"),
     Lever("climate.supervisor_support", "Supervisor support (0 poor, 0.5 neutral, 1 excellent)",
-          "Support and climate", 0, 1, 0.05, evidence_note="assumption; mechanism [V] Fukui 2019, Dishop 2019"),
+          "Support and climate", 0, 1, 0.05),
     Lever("climate.conflict_incidents_per_year", "Conflict incidents per clinician-year", "Support and climate",
-          0, 12, 0.5, evidence_note="assumption"),
-    Lever("costs.clinician_salary_annual", "Clinician loaded salary", "Costs", 20000, 200000, 1000,
-          evidence_note="assumption"),
-    Lever("costs.revenue_per_session", "Revenue per attended session", "Costs", 0, 400, 5,
-          evidence_note="assumption"),
-    Lever("costs.replacement_cost_share", "Replacement cost of a leaver (share of salary)", "Costs", 0, 2, 0.05,
-          evidence=(0.2, 2.0), evidence_note="[S] Boushey & Glynn 2012: 20-30% typical, up to 200%"),
-    Lever("costs.tool_cost_per_clinician_month", "Documentation tool licence", "Costs", 0, 1000, 10,
-          evidence_note="assumption"),
+          0, 12, 0.5),
+    Lever("costs.clinician_salary_annual", "Clinician loaded salary", "Costs", 20000, 200000, 1000),
+    Lever("costs.revenue_per_session", "Revenue per attended session", "Costs", 0, 400, 5),
+    Lever("costs.replacement_cost_share", "Replacement cost of a leaver (share of salary)", "Costs", 0, 2, 0.05),
+    Lever("costs.tool_cost_per_clinician_month", "Documentation tool licence", "Costs", 0, 1000, 10),
 )
 
 # Settings that apply to both sides of a comparison, so the two runs stay paired.
@@ -86,10 +132,11 @@ def lever_help(lever: Lever) -> str:
     """Help text: what the parameter means, its unit, the evidence range and its source."""
     row = _schema_row(lever.path)
     unit = row["unit"] or "-"
-    if lever.evidence is not None:
-        evidence = f"Evidence range {lever.evidence[0]:g}-{lever.evidence[1]:g} {unit}: {lever.evidence_note}."
+    evidence_range = lever.evidence
+    if evidence_range is not None:
+        evidence = f"Evidence range {evidence_range.low:g}-{evidence_range.high:g} {unit}: {evidence_range.source}."
     else:
-        evidence = f"No published range; {lever.evidence_note}."
+        evidence = f"No published range; {lever.note}."
     return f"{row['description']} Unit: {unit}. {evidence} Default source: {row['source']}."
 
 

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from simulator.diagnostics import describe_errors, path_problem, section_model
 from simulator.errors import Problem, ScenarioError
+from simulator.limits import NO_LIMITS, Limits, limit_violations
 from simulator.scenario import Scenario
 from simulator.yamlsource import Document, Location, read_value, read_yaml
 
@@ -39,25 +40,28 @@ MAX_FILE_BYTES = 1_000_000
 _COMMAND_LINE_AT: Location = (COMMAND_LINE, None)
 
 
-def load_scenario(path: str | Path, overrides: Sequence[str] = (), *, allowed_root: Path | None = None) -> Scenario:
+def load_scenario(path: str | Path, overrides: Sequence[str] = (), *, allowed_root: Path | None = None,
+                  limits: Limits = NO_LIMITS) -> Scenario:
     """Load a scenario file, resolving ``extends`` and applying ``--set`` overrides; ``ScenarioError`` if bad.
 
-    ``allowed_root`` confines every ``extends`` target to one folder (the web app passes it for uploads).
+    ``allowed_root`` confines every ``extends`` target to one folder (the web app passes it for uploads);
+    ``limits`` refuses a scenario larger than a server allows, at the line that sets the value.
     """
     label, file = str(path), Path(path)
     raw = _read(file, label, (label, None), "")
     chain = (_resolved(file, label, (label, None), ""),)
-    return _build(read_yaml(raw, label), label, file.parent, chain, overrides, allowed_root)
+    return _build(read_yaml(raw, label), label, file.parent, chain, overrides, allowed_root, limits)
 
 
 def load_scenario_text(text: str | bytes, *, name: str = "<upload>", base_dir: Path | None = None,
-                       overrides: Sequence[str] = (), allowed_root: Path | None = None) -> Scenario:
+                       overrides: Sequence[str] = (), allowed_root: Path | None = None,
+                       limits: Limits = NO_LIMITS) -> Scenario:
     """Load a scenario from text (an upload, an editor buffer); ``name`` labels it in problems.
 
     ``extends`` targets resolve against ``base_dir``, else ``allowed_root``, else the working directory.
     """
     base = base_dir or allowed_root or Path.cwd()
-    return _build(read_yaml(text, name), name, base, (), overrides, allowed_root)
+    return _build(read_yaml(text, name), name, base, (), overrides, allowed_root, limits)
 
 
 def parse_override(text: str) -> tuple[str, Any]:
@@ -92,15 +96,25 @@ def apply_overrides(scenario: Scenario, overrides: Sequence[str] | Mapping[str, 
 
 def dump_scenario(scenario: Scenario) -> str:
     """The fully resolved scenario as YAML, keys in schema order; loading it gives back an equal scenario."""
-    return yaml.safe_dump(_plain(scenario.model_dump()), sort_keys=False, allow_unicode=True, width=110)
+    data = _plain(scenario.model_dump())
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
+    # PyYAML writes NEL, LS and PS (U+0085, U+2028, U+2029) unescaped and reads them back as line breaks, so a
+    # name holding one would not round-trip; escaping all non-ASCII text is the one switch that avoids it.
+    if any(char in text for char in "\x85\u2028\u2029"):
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=False, width=110)
+    return text
 
 
 def _build(document: Document, label: str, base_dir: Path, chain: tuple[Path, ...], overrides: Sequence[str],
-           allowed_root: Path | None) -> Scenario:
+           allowed_root: Path | None, limits: Limits = NO_LIMITS) -> Scenario:
     merged = _resolve_extends(document, base_dir, chain, allowed_root)
     data, where = merged.data, dict(merged.where)
     problems = _apply_all(data, where, overrides)
-    return _validated(data, where, (label, None), problems)
+    scenario = _validated(data, where, (label, None), problems)
+    too_big = limit_violations(scenario, scenario.replications, limits)
+    if too_big:
+        raise ScenarioError(Problem(*where.get(field, (label, None)), field, reason) for field, reason in too_big)
+    return scenario
 
 
 def _validated(data: dict[str, Any], where: Mapping[str, Location], fallback: Location,

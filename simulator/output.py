@@ -27,6 +27,7 @@ from simulator.metrics import METRICS
 __all__ = [
     "MANIFEST",
     "atomic_write_frame",
+    "atomic_write_parquet",
     "atomic_write_text",
     "package_version",
     "scenario_hash",
@@ -67,6 +68,11 @@ def atomic_write_frame(path: Path, frame: pd.DataFrame) -> Path:
     # The temporary name ends in .tmp, so pandas cannot infer the compression from it.
     compression: Literal["gzip"] | None = "gzip" if path.name.endswith(".gz") else None
     return _atomic(path, lambda tmp: frame.to_csv(tmp, index=False, compression=compression))
+
+
+def atomic_write_parquet(path: Path, frame: pd.DataFrame) -> Path:
+    """Write ``frame`` as Parquet (pyarrow) atomically, without the index."""
+    return _atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
 def package_version() -> str:

@@ -8,6 +8,8 @@ EXPECTED = {
     "METRICS", "ExperimentResult", "Metric", "Problem", "ReplicationResult", "Scenario", "ScenarioError",
     "apply_overrides", "compare", "confidence_intervals", "dump_scenario", "load_scenario", "load_scenario_text",
     "run_experiment", "run_replication", "simulate", "summarize", "weekly",
+    # experiments at scale (issue 4)
+    "Sweep", "load_sweep", "one_way", "run_sweep", "tornado_table",
 }
 
 
@@ -26,5 +28,16 @@ def test_model_core_imports_no_ui_or_charting() -> None:
 
     code = ("import sys, simulator, simulator.cli; "
             "bad = [m for m in ('streamlit', 'altair') if m in sys.modules]; print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""
+
+
+def test_import_and_cli_start_without_salib_scipy_or_dask() -> None:
+    """SALib pulls in scipy.stats (about two seconds); only the sweep and advice commands that use it may load it."""
+    import subprocess
+    import sys
+
+    code = ("import sys, simulator, simulator.cli; "
+            "print(','.join(m for m in ('SALib', 'scipy', 'distributed') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""

@@ -13,8 +13,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from simulator.experiment import run_experiment
-from simulator.levers import LEVERS
+from simulator.levers import EVIDENCE_RANGES, LEVERS
 from simulator.story import pick_clinician
+from simulator.sweep import one_way
 from ui.views import HEADLINE, AppRun
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -116,7 +117,7 @@ def test_offloading_documentation_moves_the_figures_the_right_way(two_runs: AppT
 def test_every_view_renders_its_charts(two_runs: AppTest) -> None:
     at = two_runs
     assert [t.label for t in at.tabs] == ["Answer", "Story over time", "A clinician's week", "Time split",
-                                          "Compare runs", "About the model"]
+                                          "Compare runs", "Sensitivity", "About the model"]
     charts = at.get("vega_lite_chart")
     # the change forest, the story, the clinician's week, the time split, and the comparison's bars and split
     assert len(charts) == 6
@@ -195,3 +196,35 @@ def _card_order() -> list[str]:
     """st.columns(3) fills row by row; AppTest lists the cards column by column."""
     labels = [h[1] for h in HEADLINE]
     return [labels[i] for c in range(3) for i in range(c, len(labels), 3)]
+
+
+def test_the_sensitivity_view_runs_a_one_way_sweep_and_draws_its_tornado() -> None:
+    at = shorten(fresh())
+    levers = ["paperwork.note_minutes.mean", "paperwork.offload_share"]
+    at.multiselect(key="sweep_levers").set_value(levers)
+    at.slider(key="sweep_replications").set_value(2).run()
+    at.button(key="sweep_run").click().run()
+    assert not at.exception, at.exception
+    finished = at.session_state["sweep"]
+    # the app's sweep on its shared pool is the library's one-way sweep, replication for replication
+    direct = one_way(finished.sweep.base, levers, replications=2, seed=finished.sweep.seed, jobs=1)
+    assert finished.results.equals(direct)
+    table = finished.tornado().set_index(["metric", "lever"])
+    assert set(table.index.get_level_values("lever")) == set(levers)
+    assert table.loc[("ee_high_share", "paperwork.note_minutes.mean"), ["low_value", "high_value"]].tolist() == [
+        EVIDENCE_RANGES["paperwork.note_minutes.mean"].low, EVIDENCE_RANGES["paperwork.note_minutes.mean"].high]
+    # thirty-minute notes exhaust more clinicians than five-minute notes; offloading half of them helps
+    notes = table.loc[("ee_high_share", "paperwork.note_minutes.mean")]
+    assert notes["high_mean"] > notes["low_mean"]
+    offload = table.loc[("ee_high_share", "paperwork.offload_share")]
+    assert offload["high_mean"] <= offload["low_mean"]
+    assert len(at.get("vega_lite_chart")) == 1
+    assert {b.label for b in at.download_button} >= {"Tornado table (CSV)", "Every point × replication (CSV)"}
+
+
+def test_a_sweep_larger_than_the_server_allows_cannot_start() -> None:
+    at = fresh()
+    at.multiselect(key="sweep_levers").set_value(list(EVIDENCE_RANGES))
+    at.slider(key="sweep_replications").set_value(10).run()
+    assert at.button(key="sweep_run").disabled
+    assert any("larger than this server allows" in w.value for w in at.warning)

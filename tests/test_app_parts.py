@@ -13,7 +13,7 @@ import pytest
 from simulator import charts
 from simulator.experiment import ExperimentResult, compare, run_experiment
 from simulator.levers import LEVERS, apply_levers, lever_help, lever_value
-from simulator.limits import APP_LIMITS, Limits, limit_problems
+from simulator.limits import APP_LIMITS, NO_LIMITS, Limits, limit_problems
 from simulator.metrics import params_at
 from simulator.scenario import Policy, Scenario
 from simulator.story import pick_clinician, story_weeks, week_trace
@@ -33,7 +33,7 @@ def test_each_lever_is_a_documented_parameter_its_widget_can_reach(lever: object
     if default is not None:
         assert lever.low <= default <= lever.high
     if lever.evidence is not None:
-        assert lever.low <= lever.evidence[0] <= lever.evidence[1] <= lever.high
+        assert lever.low <= lever.evidence.low <= lever.evidence.high <= lever.high
     text = lever_help(lever)
     assert "Unit:" in text
     assert "source" in text.lower()
@@ -73,10 +73,13 @@ def test_the_baseline_fits_the_app_limits() -> None:
 
 
 def test_limits_name_the_field_that_is_too_big() -> None:
+    assert APP_LIMITS.clinicians is not None
+    assert APP_LIMITS.replications is not None
     big = Scenario().with_changes({"staff.clinicians": APP_LIMITS.clinicians + 1})
     assert limit_problems(big, 1)[0].startswith("staff.clinicians:")
     assert limit_problems(Scenario(), APP_LIMITS.replications + 1)[0].startswith("replications:")
-    tight = Limits(clinicians=60, horizon_weeks=100, replications=5, sweep_points=1)
+    assert limit_problems(big, 10**6, NO_LIMITS) == []
+    tight = Limits(clinicians=60, horizon_weeks=100, replications=5, sweep_points=1, sweep_runs=1)
     assert any(p.startswith("horizon_weeks:") for p in limit_problems(Scenario(), 1, tight))
 
 

@@ -106,6 +106,18 @@ def test_an_administrator_runs_a_policy_and_reads_the_answer(browser: Any, app_u
         panel.screenshot(path=str(shots / f"{name}.png"))
     assert page.locator('[data-testid="stException"]').count() == 0
 
+    # Which levers matter: the default one-way sweep of the scenario in the sidebar, drawn as a tornado.
+    page.get_by_role("tab", name="Sensitivity").click()
+    panel = page.locator('[role="tabpanel"]:visible')
+    if not FULL_RUN:
+        _slider(page, "Replications per point", "Home")
+    panel.get_by_role("button", name="Run sweep").click()
+    panel.get_by_role("heading", name=re.compile("Sensitivity of")).wait_for(timeout=RUN_TIMEOUT_MS)
+    panel.locator(".vega-embed").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    panel.screenshot(path=str(shots / "sensitivity.png"))
+    assert page.locator('[data-testid="stException"]').count() == 0
+
     # A broken upload: one clear message naming file, line and field; the results stay.
     page.locator('input[type="file"]').set_input_files(files=[{
         "name": "broken.yaml", "mimeType": "application/x-yaml",

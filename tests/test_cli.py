@@ -301,3 +301,34 @@ def test_module_entry_point(tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert "missing.yaml" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+# limits (for a machine that runs other people's files)
+
+
+def test_limits_refuse_a_scenario_at_the_line_that_sets_the_value(tiny: Path) -> None:
+    result = invoke("--max-clinicians", 4, "run", tiny)
+    assert_clean_failure(result, f"{tiny}:5: staff.clinicians", "5 positions", "more than this server allows (4)")
+    result = CliRunner().invoke(cli.app, ["validate", str(tiny)], env={"PAPERWORK_MAX_WEEKS": "10"})
+    assert_clean_failure(result, f"{tiny}:2: horizon_weeks", "20 is more than this server allows (10)")
+
+
+def test_app_limits_cover_command_line_replications_and_a_max_option_overrides_one(tiny: Path) -> None:
+    assert_clean_failure(invoke("--app-limits", "run", tiny, "--reps", 51), "replications", "(50)")
+    result = invoke("--app-limits", "--max-replications", 60, "--max-clinicians", 4, "run", tiny, "--reps", 51)
+    assert_clean_failure(result, "staff.clinicians")
+    assert "replications" not in result.output
+
+
+def test_limits_refuse_a_sweep_too_large_for_the_server(tiny: Path, tmp_path: Path) -> None:
+    sweep = write(tmp_path / "sweep.yaml", f"name: s\nbase: {tiny.name}\ndesign: oat\nreplications: 2\n"
+                                           "parameters:\n  paperwork.offload_share: {}\n"
+                                           "  workload.productivity_target: {}\n")
+    out = tmp_path / "out"
+    assert_clean_failure(invoke("--max-sweep-points", 3, "sweep", sweep, "--out", out),
+                         f"{sweep}:5: parameters", "4 points", "(3)")
+    assert_clean_failure(invoke("--max-sweep-runs", 7, "sweep", sweep, "--out", out),
+                         f"{sweep}:4: replications", "8 runs")
+    assert_clean_failure(invoke("--max-clinicians", 4, "sweep", sweep, "--out", out), f"{sweep}:2: base",
+                         "staff.clinicians")
+    assert not out.exists(), "a refused sweep writes nothing"

@@ -23,8 +23,9 @@ import pandas as pd
 from simulator.experiment import ExperimentResult, ReplicationResult, run_replication
 from simulator.scenario import Scenario
 from simulator.story import week_trace
+from simulator.sweep import Sweep, sweep_table
 
-__all__ = ["PairedProgress", "Runner", "WorkerCrashError", "experiment_from", "scenario_key"]
+__all__ = ["PairedProgress", "Runner", "SweepProgress", "WorkerCrashError", "experiment_from", "scenario_key"]
 
 # Fields that label a scenario but do not change what it simulates.
 _LABELS = {"name", "description", "replications", "seed"}
@@ -70,6 +71,15 @@ class PairedProgress:
     total: int
     policy: list[ReplicationResult]
     reference: list[ReplicationResult]
+
+
+@dataclass(frozen=True)
+class SweepProgress:
+    """Where a sweep stands; ``table`` is the tidy table (``simulator.sweep``) once every replication is done."""
+
+    done: int
+    total: int
+    table: pd.DataFrame | None = None
 
 
 class Runner:
@@ -158,6 +168,39 @@ class Runner:
             for mine, theirs in pending.values():
                 mine.cancel()
                 theirs.cancel()
+
+
+    def sweep(self, sweep: Sweep, window: int | None = None) -> Iterator[SweepProgress]:
+        """Run every point x replication of ``sweep`` on the shared pool; yield after each one finishes.
+
+        The same windowing as ``paired`` keeps other sessions' runs moving; replications come from the same cache,
+        so the base point of a sweep reuses the current scenario's finished replications.
+        """
+        window = window or 2 * self.workers
+        calls = [(point, rep) for point in range(len(sweep.design)) for rep in range(sweep.replications)]
+        scenarios = {point: sweep.scenario_at(point) for point in range(len(sweep.design))}
+        pending: dict[Future[ReplicationResult], tuple[int, int]] = {}
+        rows: list[dict[str, float]] = []
+        queue = iter(calls)
+        try:
+            while len(rows) < len(calls):
+                for point, rep in queue:
+                    pending[self.replication(scenarios[point], sweep.seed, rep)] = (point, rep)
+                    if len(pending) >= window:
+                        break
+                done, _ = wait(set(pending), return_when="FIRST_COMPLETED")
+                for future in done:
+                    point, rep = pending.pop(future)
+                    rows.append({"point": point, "replication": rep, **future.result().summary})
+                finished = len(rows) == len(calls)
+                yield SweepProgress(len(rows), len(calls), sweep_table(sweep, rows) if finished else None)
+        except BrokenProcessPool as error:
+            with self._lock:
+                self._pool = self._new_pool()
+            raise WorkerCrashError("a worker process stopped unexpectedly; the pool was restarted") from error
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def experiment_from(scenario: Scenario, seed: int, results: list[ReplicationResult]) -> ExperimentResult:

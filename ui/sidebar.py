@@ -57,13 +57,9 @@ def _upload_box() -> None:
                                                    f"are limited to {MAX_UPLOAD_BYTES:,} bytes here"])
         return
     try:
-        scenario = load_scenario_text(data, name=name, allowed_root=SCENARIOS)
+        scenario = load_scenario_text(data, name=name, allowed_root=SCENARIOS, limits=APP_LIMITS)
     except ScenarioError as error:
         st.session_state["upload_error"] = (name, [str(p) for p in error.problems])
-        return
-    problems = limit_problems(scenario, 1)
-    if problems:
-        st.session_state["upload_error"] = (name, [f"{name}: {p}" for p in problems])
         return
     st.session_state.pop("upload_error", None)
     st.session_state.setdefault("uploads", {})[UPLOAD_PREFIX + name] = scenario
