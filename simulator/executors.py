@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing
+import signal
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from typing import Any, Literal, TypeVar, get_args
 
 from simulator.errors import ScenarioError
 
-__all__ = ["DASK_CONNECT_SECONDS", "EXECUTOR_KINDS", "ExecutorKind", "imap_unordered", "open_executor"]
+__all__ = ["DASK_CONNECT_SECONDS", "EXECUTOR_KINDS", "ExecutorKind", "imap_unordered", "open_executor", "worker_pool"]
 
 ExecutorKind = Literal["local", "dask"]
 EXECUTOR_KINDS: tuple[str, ...] = get_args(ExecutorKind)
@@ -42,15 +43,29 @@ def open_executor(kind: ExecutorKind = "local", *, jobs: int = 1,
         if jobs <= 1:
             yield None
             return
-        # forkserver: a fresh interpreter per worker, so no thread or lock state of the parent is inherited.
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"))
+        pool = worker_pool(jobs)
         try:
             yield pool
         finally:
+            # Queued work is dropped; the replications in progress finish first (seconds for the baseline). Ending
+            # the workers mid-task instead trips a bug of Python 3.11's executor (InvalidStateError in its thread).
             pool.shutdown(cancel_futures=True)
         return
     with _dask_executor(scheduler) as executor:
         yield executor
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """A local pool of ``workers`` processes that leave Ctrl-C to their parent."""
+    # forkserver: a fresh interpreter per worker, so no thread or lock state of the parent is inherited.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
+                               initializer=_leave_ctrl_c_to_the_parent)
+
+
+def _leave_ctrl_c_to_the_parent() -> None:
+    # A terminal sends SIGINT to the whole process group. The parent cancels the queued work, reports once and
+    # exits 130; workers dying on their own would print a traceback each and break the pool under the parent.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextmanager

@@ -97,7 +97,7 @@ def test_ctrl_c_in_a_sweep_leaves_complete_parts_and_the_same_command_finishes_i
     code, stderr = finish(process)
     assert code == 130, stderr
     assert "run the same command again to resume" in stderr
-    assert "Traceback" not in stderr
+    assert "Traceback" not in stderr, stderr
     saved = sorted(parts.glob("*.parquet"))
     assert 1 <= len(saved) < 12, "interrupted part-way"
     assert all(len(pd.read_parquet(part)) == 2 for part in saved), "every saved point holds all its replications"
@@ -122,6 +122,18 @@ def test_a_killed_worker_ends_the_run_with_a_message_not_a_hang(folder: Path) ->
     code, stderr = finish(process)
     assert code == 1, stderr
     assert "a worker process stopped unexpectedly" in stderr
-    assert "Traceback" not in stderr
+    assert "Traceback" not in stderr, stderr
     assert not (folder / "out" / "summary.csv").exists(), "an abandoned run writes no results"
     assert not leftovers(folder / "out")
+
+
+def test_ctrl_c_in_a_run_exits_130_and_writes_nothing(folder: Path) -> None:
+    process = start(["run", "small.yaml", "--reps", "40", "--jobs", "2", "--out", "out"], folder)
+    wait_for(lambda: len(grandchildren(process.pid)) >= 2, "the worker processes")
+    time.sleep(1.0)
+    os.killpg(process.pid, signal.SIGINT)
+    code, stderr = finish(process)
+    assert code == 130, stderr
+    assert "interrupted; no partial files were written" in stderr
+    assert "Traceback" not in stderr, stderr
+    assert not [p for p in (folder / "out").rglob("*") if p.is_file()], "nothing written, not even a part"

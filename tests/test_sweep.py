@@ -8,15 +8,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
 from simulator import cli
 from simulator.errors import ScenarioError
 from simulator.experiment import run_experiment
+from simulator.limits import Limits
 from simulator.loader import load_scenario
 from simulator.metrics import METRICS
 from simulator.sensitivity import TORNADO_METRICS, tornado_table
-from simulator.sweep import PARTS, one_way, run_sweep
+from simulator.sweep import PARTS, Sweep, one_way, run_sweep
 from simulator.sweepfile import load_sweep
 
 TINY = """\
@@ -276,3 +279,31 @@ def test_every_example_sweep_loads_and_opens_with_its_question() -> None:
     assert {load_sweep(f).kind for f in files} == {"grid", "oat", "lhs", "morris", "sobol"}
     for file in files:
         assert file.read_text().startswith("# Question:"), file.name
+
+
+# Fuzzing: a sweep file from a stranger gives a sweep or the project's own error, never anything else.
+
+SWEEP_TOKENS = ["name: s\n", "base: tiny.yaml\n", "base: ../../etc/passwd\n", "base: oat.yaml\n",
+                "design: ", "oat", "grid", "lhs", "morris", "sobol", "samples: ", "replications: ", "seed: ",
+                "levels: ", "parameters:\n", "  paperwork.offload_share: ", "  workload.caseload_cap: ",
+                "  staff.clinicians: ", "  nonsense.path: ", "{}", "[0, 0.5]", "{low: 0, high: 2}",
+                "{low: 5, high: 1}", "[]", "null", "-1", "0", "3", "1e999", ".nan", "2\n", "\n", "  ", "&a ", "*a",
+                "<<: ", "!!python/object ", "\t", "é", "\x00"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(source=st.lists(st.sampled_from(SWEEP_TOKENS), max_size=30).map("".join) | st.text(max_size=120))
+def test_any_sweep_file_gives_a_sweep_or_a_scenario_error(folder: Path, source: str) -> None:
+    path = folder / "fuzz.yaml"
+    path.write_text(source, encoding="utf-8")
+    outcome: object
+    try:
+        outcome = load_sweep(path, limits=Limits(sweep_points=200))
+    except ScenarioError as error:  # any other exception escapes and fails the test
+        outcome = error
+    if isinstance(outcome, ScenarioError):
+        assert outcome.problems
+        assert all(p.file for p in outcome.problems)
+    else:
+        assert isinstance(outcome, Sweep)
+        assert 1 <= len(outcome.design) <= 200

@@ -10,7 +10,6 @@ run. Finished replications are cached on (resolved scenario, seed, replication):
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from simulator.executors import worker_pool
 from simulator.experiment import ExperimentResult, ReplicationResult, run_replication
 from simulator.scenario import Scenario
 from simulator.story import week_trace
@@ -93,8 +93,8 @@ class Runner:
         self.computed = 0  # jobs sent to the pool (cache misses), for tests and the server log
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        # forkserver: workers start from a clean interpreter, not a fork of Streamlit's threads
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("forkserver"))
+        # forkserver workers start from a clean interpreter, not a fork of Streamlit's threads
+        return worker_pool(self.workers)
 
     def shutdown(self) -> None:
         self._pool.shutdown(cancel_futures=True)
