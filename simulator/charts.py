@@ -190,15 +190,16 @@ __all__ += ["morris_chart", "sobol_chart", "sweep_scatter", "tornado_chart", "we
 SIDE_COLORS = alt.Scale(domain=["low", "high"], range=["#4c78a8", "#e45756"])
 
 
-def tornado_chart(table: pd.DataFrame) -> alt.VConcatChart:
+def tornado_chart(table: pd.DataFrame, width: int = 420) -> alt.VConcatChart:
     """One tornado per metric: for each lever a bar from the base mean to the mean at its low and at its high
-    value (``simulator.sensitivity.tornado_table``), longest swing on top."""
-    charts = [_tornado(table[table["metric"] == metric]) for metric in table["metric"].unique()]
+    value (``simulator.sensitivity.tornado_table``), longest swing on top. ``width`` is the bars' width in pixels
+    (the lever labels and the legend come on top of it)."""
+    charts = [_tornado(table[table["metric"] == metric], width) for metric in table["metric"].unique()]
     chart: alt.VConcatChart = alt.vconcat(*charts).resolve_scale(color="shared")
     return chart
 
 
-def _tornado(rows: pd.DataFrame) -> alt.LayerChart:
+def _tornado(rows: pd.DataFrame, width: int) -> alt.LayerChart:
     metric, unit = str(rows["metric"].iloc[0]), str(rows["unit"].iloc[0])
     bars = []
     for side in ("low", "high"):
@@ -220,7 +221,7 @@ def _tornado(rows: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("effect:Q", format="+.4g", title="change from base"),
                  alt.Tooltip("half_width:Q", format=".3g", title="95% CI half-width")])
     base = alt.Chart(tidy).mark_rule(color="black").encode(x="base_mean:Q")
-    return alt.LayerChart(layer=[bar, base], title=f"{metric}: base {rows['base_mean'].iloc[0]:.4g}", width=420)
+    return alt.LayerChart(layer=[bar, base], title=f"{metric}: base {rows['base_mean'].iloc[0]:.4g}", width=width)
 
 
 def morris_chart(indices: pd.DataFrame) -> alt.FacetChart:

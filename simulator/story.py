@@ -48,7 +48,8 @@ def week_trace(scenario: Scenario, *, replication: int = 0, seed: int | None = N
 def pick_clinician(trace: pd.DataFrame) -> int | None:
     """The clinician present in every traced week whose exhaustion rose most between the first and the last.
 
-    That is the story a room should see; ``None`` when nobody worked through all the traced weeks.
+    That is the story a room should see. Clinicians on leave in a traced week are passed over while anyone else
+    qualifies (a week of leave shows nothing of the desk); ``None`` when nobody worked through all the weeks.
     """
     if trace.empty:
         return None
@@ -57,6 +58,10 @@ def pick_clinician(trace: pd.DataFrame) -> int | None:
     stayers = present[present == len(weeks)].index
     if len(stayers) == 0:
         return None
+    if "activity" in trace:
+        on_leave = pd.Index(trace.loc[trace.activity == "leave", "clinician"].unique())
+        working = stayers.difference(on_leave)
+        stayers = working if len(working) else stayers
     ee = trace[trace.clinician.isin(stayers)].groupby(["clinician", "week"]).ee.mean().unstack()
     rise = ee[weeks[-1]] - ee[weeks[0]]
     return int(rise.idxmax())

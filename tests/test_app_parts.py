@@ -115,6 +115,10 @@ def test_the_preselected_clinician_is_the_one_whose_exhaustion_rose_most() -> No
     nobody_stayed = pd.DataFrame({"clinician": [3, 4], "week": [1, 9], "ee": [5.0, 6.0]})
     assert pick_clinician(nobody_stayed) is None
     assert pick_clinician(blocks.iloc[:0]) is None
+    # a week of leave shows nothing of the desk: the next-largest rise is chosen, unless everyone was on leave
+    activity = blocks.assign(activity=["leave", "session", "session", "session", "session"])
+    assert pick_clinician(activity) == 2
+    assert pick_clinician(activity.assign(activity="leave")) == 1
 
 
 # --- charts ---

@@ -113,9 +113,11 @@ def test_an_administrator_runs_a_policy_and_reads_the_answer(browser: Any, app_u
         _slider(page, "Replications per point", "Home")
     panel.get_by_role("button", name="Run sweep").click()
     panel.get_by_role("heading", name=re.compile("Sensitivity of")).wait_for(timeout=RUN_TIMEOUT_MS)
-    panel.locator(".vega-embed").first.wait_for(timeout=30_000)
-    page.wait_for_timeout(1500)
-    panel.screenshot(path=str(shots / "sensitivity.png"))
+    tornado = panel.locator(".vega-embed").first
+    tornado.wait_for(timeout=30_000)
+    tornado.scroll_into_view_if_needed()  # Vega draws a chart below the fold only once it is scrolled to
+    page.wait_for_timeout(3000)
+    tornado.screenshot(path=str(shots / "sensitivity.png"))
     assert page.locator('[data-testid="stException"]').count() == 0
 
     # A broken upload: one clear message naming file, line and field; the results stay.

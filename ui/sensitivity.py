@@ -92,7 +92,8 @@ def sweep_result(finished: AppSweep | None) -> None:
     st.caption("Each bar runs from the scenario's mean (black line) to the mean with one lever at the low (blue) "
                "or high (red) end of its range; longest bars on top. Hover for the change and its 95% CI "
                "half-width: a change smaller than its half-width is not distinguishable from noise.")
-    st.altair_chart(charts.tornado_chart(shown), width="stretch")
+    # 300 px of bars beside labels of up to 300 px and the legend fit the page at 1280x800
+    st.altair_chart(charts.tornado_chart(shown, width=300))
     with st.expander("The numbers"):
         st.dataframe(shown, hide_index=True)
     left, right = st.columns(2)
