@@ -90,6 +90,7 @@ def main() -> None:
     st.title("Paperwork burden simulator")
     st.caption("What documentation, productivity targets and climate do to a mental-health workforce, and what a "
                "policy would change. Choose a scenario and levers in the sidebar, then press Run.")
+    runner()  # the first page view starts the worker pool, so the first Run does not wait for it
     request = sidebar()
     # Fixed slots for what comes and goes (upload errors, run progress): Streamlit keeps a tab selected across
     # reruns only while the tabs stay at the same place on the page.

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from simulator.executors import worker_pool
+from simulator.executors import warm_up, worker_pool
 from simulator.experiment import ExperimentResult, ReplicationResult, run_replication
 from simulator.scenario import Scenario
 from simulator.story import week_trace
@@ -93,8 +93,11 @@ class Runner:
         self.computed = 0  # jobs sent to the pool (cache misses), for tests and the server log
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        # forkserver workers start from a clean interpreter, not a fork of Streamlit's threads
-        return worker_pool(self.workers)
+        # forkserver workers start from a clean interpreter, not a fork of Streamlit's threads; started at once, so
+        # the first Run does not wait for them
+        pool = worker_pool(self.workers)
+        warm_up(pool, self.workers)
+        return pool
 
     def shutdown(self) -> None:
         self._pool.shutdown(cancel_futures=True)
