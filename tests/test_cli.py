@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tiny import TINY
 from typer.testing import CliRunner, Result
 
 from simulator import cli
@@ -21,14 +22,6 @@ from simulator.loader import apply_overrides, load_scenario
 from simulator.metrics import METRICS
 from simulator.output import atomic_write_frame, atomic_write_text
 
-TINY = """\
-name: tiny
-horizon_weeks: 20
-warmup_weeks: 4
-replications: 2
-staff: {clinicians: 5}
-demand: {referrals_per_week: 16}
-"""
 METRIC_NAMES = [m.name for m in METRICS]
 
 

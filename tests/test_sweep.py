@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tiny import TINY
 from typer.testing import CliRunner, Result
 
 from simulator import cli
@@ -22,14 +23,6 @@ from simulator.sensitivity import TORNADO_METRICS, tornado_table
 from simulator.sweep import PARTS, Sweep, one_way, run_sweep
 from simulator.sweepfile import load_sweep
 
-TINY = """\
-name: tiny
-horizon_weeks: 20
-warmup_weeks: 4
-replications: 2
-staff: {clinicians: 5}
-demand: {referrals_per_week: 16}
-"""
 OAT = """\
 # question: what do note time and offload do to a tiny agency?
 name: tiny_oat
