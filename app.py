@@ -15,7 +15,7 @@ from simulator.sweep import Sweep
 from ui.runner import Runner, WorkerCrashError, experiment_from
 from ui.sensitivity import AppSweep, sweep_form, sweep_result
 from ui.sidebar import Request, sidebar, upload_problem
-from ui.views import AppRun, about, answer, clinician_week, compare_runs, headline_metrics, story, time_split
+from ui.views import AppRun, about, answer, clinician_week, compare_runs, headline_metrics, keep_run, story, time_split
 
 st.set_page_config(page_title="Paperwork burden simulator", page_icon="📋", layout="wide")
 
@@ -83,7 +83,8 @@ def sensitivity(request: Request | None) -> None:
 
 
 def _kept_label(request: Request, runs: dict[str, AppRun]) -> str:
-    return f"#{len(runs) + 1} {request.label}"
+    number = int(next(reversed(runs)).split()[0][1:]) + 1 if runs else 1  # numbers go on after old runs are dropped
+    return f"#{number} {request.label}"
 
 
 def main() -> None:
@@ -108,9 +109,10 @@ def main() -> None:
             finished = run(request)
         if finished is not None:
             label = _kept_label(request, runs)
-            runs[label] = finished
+            dropped = keep_run(runs, label, finished)
             st.session_state["shown_run"] = label
-            st.session_state["compare_runs"] = [*st.session_state.get("compare_runs", []), label][-4:]
+            compared = [name for name in st.session_state.get("compare_runs", []) if name not in dropped]
+            st.session_state["compare_runs"] = [*compared, label][-4:]
     if not runs:
         st.info("No run yet. The baseline is a calibrated 50-clinician agency; press **Run** to simulate it "
                 "against itself, or pick a policy scenario first (for example `ai_scribe.yaml`).")

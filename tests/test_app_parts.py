@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterator
+from typing import cast
 
 import altair as alt
 import pandas as pd
@@ -18,6 +19,7 @@ from simulator.metrics import params_at
 from simulator.scenario import Policy, Scenario
 from simulator.story import pick_clinician, story_weeks, week_trace
 from ui.runner import Runner, WorkerCrashError, experiment_from, scenario_key
+from ui.views import AppRun, keep_run
 
 SMALL = {"staff.clinicians": 6, "demand.referrals_per_week": 20.0, "horizon_weeks": 20, "warmup_weeks": 4}
 
@@ -234,3 +236,11 @@ def test_a_killed_worker_is_reported_and_the_next_run_works() -> None:
             run_experiment(base, replications=2, seed=1).summary)
     finally:
         runner.shutdown()
+
+
+def test_a_session_keeps_its_last_runs_only() -> None:
+    runs: dict[str, AppRun] = {}
+    stand_in = cast(AppRun, object())  # keep_run only files runs; it never reads them
+    dropped = [keep_run(runs, f"#{n} run", stand_in, cap=3) for n in range(1, 6)]
+    assert list(runs) == ["#3 run", "#4 run", "#5 run"]
+    assert dropped == [[], [], [], ["#1 run"], ["#2 run"]]

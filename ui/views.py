@@ -18,8 +18,11 @@ from simulator.metrics import METRICS
 from simulator.scenario import Scenario, parameter_table
 from simulator.story import pick_clinician, story_weeks
 
-__all__ = ["HEADLINE", "AppRun", "about", "answer", "clinician_week", "compare_runs", "headline_metrics", "story",
-           "time_split"]
+__all__ = ["HEADLINE", "MAX_KEPT_RUNS", "AppRun", "about", "answer", "clinician_week", "compare_runs",
+           "headline_metrics", "keep_run", "story", "time_split"]
+
+# Assumption: more than a screenful of runs is not read side by side, and a session's memory stays bounded.
+MAX_KEPT_RUNS = 20
 
 LABELS = {m.name: m.label for m in METRICS}
 BETTER = {m.name: m.better for m in METRICS}
@@ -65,6 +68,15 @@ class AppRun:
         table = compare(self.baseline, self.policy)
         table.insert(1, "label", table.metric.map(LABELS))
         return table
+
+
+def keep_run(runs: dict[str, AppRun], label: str, run: AppRun, cap: int = MAX_KEPT_RUNS) -> list[str]:
+    """Add ``run`` to the session's runs, dropping the oldest beyond ``cap``; the labels dropped."""
+    runs[label] = run
+    dropped = list(runs)[:-cap] if len(runs) > cap else []
+    for old in dropped:
+        del runs[old]
+    return dropped
 
 
 def _ci(low: float, high: float, fmt: Callable[[float], str]) -> str:
