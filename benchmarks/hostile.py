@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import ScenarioError
+from simulator.limits import APP_LIMITS
 from simulator.loader import load_scenario_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +32,8 @@ def _cases() -> list[tuple[str, bytes, Any, str, str]]:
 
 def _refuse(content: bytes) -> str:
     try:
-        load_scenario_text(content, name="upload.yaml", allowed_root=ROOT / "tests" / "bad_scenarios")
+        load_scenario_text(content, name="upload.yaml", allowed_root=ROOT / "tests" / "bad_scenarios",
+                           limits=APP_LIMITS)
     except ScenarioError as error:
         return str(error.problems[0])
     return "ACCEPTED (should not happen)"

@@ -46,13 +46,14 @@ def limit_violations(scenario: Scenario, replications: int, limits: Limits = APP
     problems = []
     positions = {"staff.clinicians": scenario.staff.clinicians,
                  "turnover.hire_ahead_positions": scenario.turnover.hire_ahead_positions}
-    peak = sum(positions.values())
-    for policy in sorted(scenario.policies, key=lambda p: p.at_week):
+    peak, where = sum(positions.values()), "staff.clinicians"
+    for index, policy in sorted(enumerate(scenario.policies), key=lambda item: item[1].at_week):
         positions.update({k: int(v) for k, v in policy.set.items() if k in positions})
-        peak = max(peak, sum(positions.values()))
+        if sum(positions.values()) > peak:  # name the policy that grows the agency past the limit
+            peak, where = sum(positions.values()), f"policies.{index}.set"
     if _over(peak, limits.clinicians):
-        problems.append(("staff.clinicians", f"{peak} positions (with hire-ahead and timed policies) is more than "
-                                             f"this server allows ({limits.clinicians})"))
+        problems.append((where, f"{peak} positions (with hire-ahead and timed policies) is more than this server "
+                                f"allows ({limits.clinicians})"))
     if _over(scenario.horizon_weeks, limits.horizon_weeks):
         problems.append(("horizon_weeks", f"{scenario.horizon_weeks} is more than this server allows "
                                           f"({limits.horizon_weeks})"))

@@ -113,8 +113,15 @@ def _build(document: Document, label: str, base_dir: Path, chain: tuple[Path, ..
     scenario = _validated(data, where, (label, None), problems)
     too_big = limit_violations(scenario, scenario.replications, limits)
     if too_big:
-        raise ScenarioError(Problem(*where.get(field, (label, None)), field, reason) for field, reason in too_big)
+        raise ScenarioError(Problem(*_nearest(where, field, label), field, reason) for field, reason in too_big)
     return scenario
+
+
+def _nearest(where: Mapping[str, Location], field: str, label: str) -> Location:
+    """Where ``field`` was written, or its nearest written parent (a default has no line of its own)."""
+    while field and field not in where:
+        field = field.rpartition(".")[0]
+    return where[field] if field else (label, None)
 
 
 def _validated(data: dict[str, Any], where: Mapping[str, Location], fallback: Location,

@@ -92,6 +92,7 @@ def test_a_timed_policy_cannot_smuggle_in_a_larger_agency() -> None:
     problems = limit_problems(grows, 1)
     assert problems
     assert "310 positions" in problems[0]
+    assert problems[0].startswith("policies.1.set:"), "the policy that grows the agency past the limit is named"
 
 
 # --- the story ---

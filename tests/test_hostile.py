@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from simulator.errors import ScenarioError
+from simulator.limits import APP_LIMITS
 from simulator.loader import load_scenario, load_scenario_text
 
 BAD = Path(__file__).parent / "bad_scenarios"
@@ -57,6 +58,13 @@ HOSTILE: list[tuple[str, bytes, int | None, str, str]] = [
     ("python object tag", b"name: !!python/object/apply:os.system [ls]\n", 1, "name", "not supported"),
     ("outside the folder", b"extends: ../../pyproject.toml\n", 1, "extends", "outside"),
     ("absolute path", b"extends: /etc/passwd\n", 1, "extends", "outside"),
+    # within the schema, but more than the app lets one upload ask for
+    ("too many clinicians", b"staff:\n  clinicians: 1500\n", 2, "staff.clinicians", "more than this server allows"),
+    ("too many weeks", b"name: long\nhorizon_weeks: 5000\n", 2, "horizon_weeks", "more than this server allows"),
+    ("too many replications", b"replications: 100000\n", 1, "replications", "more than this server allows"),
+    ("growth by a timed policy",
+     b"policies:\n  - at_week: 10\n    name: grow\n    set:\n      staff.clinicians: 1500\n", 4, "policies.0.set",
+     "more than this server allows"),
 ]
 
 
@@ -66,7 +74,7 @@ def test_hostile_file_is_refused_with_its_place_and_reason(case: str, content: b
     tracemalloc.start()
     try:
         with pytest.raises(ScenarioError) as error:
-            load_scenario_text(content, name="upload.yaml", allowed_root=BAD)
+            load_scenario_text(content, name="upload.yaml", allowed_root=BAD, limits=APP_LIMITS)  # as the app does
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
