@@ -123,6 +123,12 @@ class Runner:
         future.add_done_callback(keep)
         return future
 
+    def _replace_broken_pool(self) -> WorkerCrashError:
+        """A fresh pool after a worker died, and the error that tells the session so."""
+        with self._lock:
+            self._pool = self._new_pool()
+        return WorkerCrashError("a worker process stopped unexpectedly; the pool was restarted")
+
     def replication(self, scenario: Scenario, seed: int, replication: int) -> Future[ReplicationResult]:
         key = (scenario_key(scenario), seed, replication)
         return self._submit(key, run_replication, scenario, replication, seed=seed)  # type: ignore[return-value]
@@ -164,9 +170,7 @@ class Runner:
                 yield PairedProgress(len(results), replications, [results[k][0] for k in ordered],
                                      [results[k][1] for k in ordered])
         except BrokenProcessPool as error:
-            with self._lock:
-                self._pool = self._new_pool()
-            raise WorkerCrashError("a worker process stopped unexpectedly; the pool was restarted") from error
+            raise self._replace_broken_pool() from error
         finally:
             for mine, theirs in pending.values():
                 mine.cancel()
@@ -198,9 +202,7 @@ class Runner:
                 finished = len(rows) == len(calls)
                 yield SweepProgress(len(rows), len(calls), sweep_table(sweep, rows) if finished else None)
         except BrokenProcessPool as error:
-            with self._lock:
-                self._pool = self._new_pool()
-            raise WorkerCrashError("a worker process stopped unexpectedly; the pool was restarted") from error
+            raise self._replace_broken_pool() from error
         finally:
             for future in pending:
                 future.cancel()
