@@ -128,38 +128,64 @@ class Clinician:
         (no-shows, intakes, discharges) live in their own methods.
         """
         plan = DayPlan()
+        agenda = self.agenda.pop(day, None)
+        if agenda:
+            self.hold_sessions(agenda, day, rules, plan, tracing)
+        self.booked.pop(day, None)
+        for client in self.reviews.pop(day, ()):
+            if client.clinician is self and client.status is Status.IN_CARE:
+                self.add_task(TaskKind.PLAN_REVIEW, day)
+                self.book_review(client, day)
+        return plan
+
+    def hold_sessions(self, agenda: list[Client], day: int, rules: DayRules, plan: DayPlan, tracing: bool) -> None:
+        """The session loop: attended sessions, their progress notes and the next booking.
+
+        A progress note per attended session is most of a run's tasks: its spec is read once a day and the note
+        appended to its desk bucket here rather than through ``add_task`` (same draw, same minutes, same order).
+        """
         agency = self.agency
         in_care = Status.IN_CARE
         attends = agency.attendance.random
         no_show_rate = rules.no_show_rate
-        # A progress note per attended session is most of a run's tasks: its spec is looked up once a day and the
-        # task put on the desk here rather than through add_task (same draw, same minutes).
         note = agency.task_specs.get(TaskKind.NOTE)
+        mu, sigma, factor, due_days = note if note is not None else (0.0, 0.0, 0.0, 0)
         normal = agency.paperwork_stream.normal
-        put_on_desk = self.desk.add
+        exp = math.exp
+        desk = self.desk
+        notes: list[TaskKind] | None = None  # the kinds and minutes lists of today's note bucket, once known
+        note_minutes: list[float] = []
+        note_kind = TaskKind.NOTE
         weekday, repeat = day % 7, rules.repeat_days
+        session_minutes, intake_minutes = rules.session_minutes, rules.intake_minutes
         following: list[Client] | None = None  # clients booked again on this weekday next cadence
-        for client in self.agenda.pop(day, ()):
+        session_min = 0.0
+        attended = 0
+        for client in agenda:
             if client.clinician is not self or client.status is not in_care:
                 continue  # left care, or moved to another clinician, since it was booked
             intake = client.needs_intake
-            minutes = rules.intake_minutes if intake else rules.session_minutes
-            start = plan.session_min + plan.no_show_min  # minutes into the day's appointments
+            minutes = intake_minutes if intake else session_minutes
+            start = session_min + plan.no_show_min  # minutes into the day's appointments
             plan.scheduled += 1
             if attends() < no_show_rate:
                 self.missed(client, day, start, minutes, plan, tracing)
                 continue
-            plan.session_min += minutes
+            session_min += minutes
             if tracing:
                 plan.slots.append(("intake" if intake else "session", minutes))
-            plan.attended += 1
+            attended += 1
             client.sessions_done += 1
             if intake or client.priority:
                 self.first_session(client, day, start, plan)
             elif note is not None:
-                mu, sigma, factor, due_days = note
-                minutes = math.exp(mu + sigma * normal()) if sigma > 0 else mu
-                put_on_desk(TaskKind.NOTE, minutes * factor, day + due_days)
+                minutes = (exp(mu + sigma * normal()) if sigma > 0 else mu) * factor
+                if minutes > 0.0:
+                    if notes is None:
+                        notes, note_minutes = desk.bucket_lists(day + due_days)
+                    notes.append(note_kind)
+                    note_minutes.append(minutes)
+                    desk.backlog_minutes += minutes
             if 0 < client.sessions_needed <= client.sessions_done:
                 agency.end_episode(client, Kind.DISCHARGE, day + DAY_START + start / 1440)
             elif repeat and client.weekday == weekday:  # what book_next would do, without the arithmetic
@@ -168,12 +194,8 @@ class Clinician:
                 following.append(client)
             else:
                 self.book_next(client, day)
-        self.booked.pop(day, None)
-        for client in self.reviews.pop(day, ()):
-            if client.clinician is self and client.status is in_care:
-                self.add_task(TaskKind.PLAN_REVIEW, day)
-                self.book_review(client, day)
-        return plan
+        plan.session_min = session_min
+        plan.attended = attended
 
     def missed(self, client: Client, day: int, start: float, minutes: float, plan: DayPlan, tracing: bool) -> None:
         """A no-show: the slot becomes desk time, a short note is due, and the client may drop out."""
