@@ -1,21 +1,19 @@
-"""A clinician: a caseload, a diary of sessions, a desk of paperwork, and one SimPy process for the workdays.
+"""A clinician: a caseload, a diary of sessions, a desk of paperwork, and the workday that uses them.
 
-Each workday is a single SimPy event: at 08:00 the clinician's process wakes, and the day's split of contracted
-time (sessions, desk work, supervision, idle) and the evening's after-hours work are computed from the diary and
-the desk. Treating the day as one event keeps the model fast; the minute-level layout of the day is rebuilt only
-for the weeks a caller asks to trace (the "clinician's week" chart).
+Each workday is computed in one go: at 08:00 the agency's workday event (``Agency.workdays``, one SimPy event per
+agency-day) calls ``work_day`` for every clinician on the roster, in order of hire, and the day's split of
+contracted time (sessions, desk work, supervision, idle) and the evening's after-hours work are computed from the
+diary and the desk. Treating the day as one event keeps the model fast; the minute-level layout of the day is
+rebuilt only for the weeks a caller asks to trace (the "clinician's week" chart).
 
-A departure ends the process with ``simpy.Interrupt``, the way a breakdown interrupts a machine in SimPy's
-machine-shop example.
+A departure is its own explicit event (``staffing.depart``): it takes the clinician off the roster, so no later
+workday event calls on them, the way an interrupt ends a machine's process in SimPy's machine-shop example.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
-
-import simpy
+from typing import TYPE_CHECKING
 
 from simulator.events import STATUSES, Kind, TraceSegment
 from simulator.model import burnout as bo
@@ -28,7 +26,7 @@ from simulator.model.workday import DayPlan, lay_out_day
 if TYPE_CHECKING:
     from simulator.model.agency import Agency
 
-__all__ = ["DAY_START", "Clinician", "is_workday", "next_workday"]
+__all__ = ["DAY_START", "Clinician", "first_workday_after", "is_workday", "next_workday"]
 
 DAY_START = 8 / 24  # workdays start at 08:00
 _WORK, _LEAVE, _NOTICE = (STATUSES.index(status) for status in ("work", "leave", "notice"))
@@ -72,7 +70,7 @@ class Clinician:
         self.desk = DeskQueue()
         self.last_day = math.floor(hired_at) - 1
         self.month = int(hired_at // 30.4375)
-        self.process = agency.env.process(self.run())
+        self.first_day = first_workday_after(hired_at)  # the first workday event this clinician takes part in
 
     # -- capacity -------------------------------------------------------------------------------------------
     def capacity(self, now: float) -> float:
@@ -90,18 +88,7 @@ class Clinician:
     def on_leave(self, day: int) -> bool:
         return day // 7 in self.vacation_weeks
 
-    # -- the process -----------------------------------------------------------------------------------------
-    def run(self) -> Generator[simpy.Event, Any, None]:
-        env = self.agency.env
-        day = first_workday_after(env.now)
-        try:
-            while True:
-                yield env.timeout(day + DAY_START - env.now)
-                self.work_day(day)
-                day = next_workday(day)
-        except simpy.Interrupt:
-            return
-
+    # -- the workday ----------------------------------------------------------------------------------------
     def work_day(self, day: int) -> None:
         agency = self.agency
         rules = agency.rules
