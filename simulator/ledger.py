@@ -2,9 +2,9 @@
 
 A replication appends hundreds of thousands of events and day records; a 200-clinician, 5-year run appends 950,000
 events and 270,000 day records. Kept as tuples, each costs some 150-500 bytes of Python objects. Here a record's
-numbers go into one ``array('d')`` (row after row, 8 bytes a number) and its one text field into a byte of codes,
-so that run's log takes about 75 MB; and the metrics read each field as a numpy column without a pass over Python
-objects.
+numbers go into one ``array('d')`` (row after row, 8 bytes a number), its whole-number fields (ids, days, counts)
+into one ``array('i')`` (4 bytes each) and its one text field into a byte of codes, so that run's log takes about
+55 MB; and the metrics read each field as a numpy column without a pass over Python objects.
 
 Reading is unchanged for everyone else: iterating, indexing and comparing a table gives the same record tuples
 (the ``Event`` or ``DayRecord`` named tuple) that were appended. Whole numbers come back as ``int`` (float64 holds
@@ -28,7 +28,8 @@ _CHUNK = 1 << 15  # numbers gathered before a move to the array
 class RecordTable(Sequence[R], Generic[R]):
     """Records with one text field (from a fixed vocabulary) and otherwise numbers, appended in order."""
 
-    __slots__ = ("_codes", "_fields", "_ints", "_make", "_numbers", "_pending", "_text", "_vocabulary", "code")
+    __slots__ = ("_codes", "_fields", "_floats", "_int_list", "_ints", "_make", "_numbers", "_pending", "_text",
+                 "_vocabulary", "_whole", "code")
 
     def __init__(self, make: Callable[..., R], fields: Sequence[str], *, text: str, vocabulary: Sequence[str],
                  ints: Sequence[str]) -> None:
@@ -39,7 +40,11 @@ class RecordTable(Sequence[R], Generic[R]):
         self.code = {word: code for code, word in enumerate(self._vocabulary)}  # text -> code
         # positions among the numbers (the text field is stored apart)
         self._ints = frozenset(i - (i > self._text) for i in map(self._fields.index, ints))
+        width = len(self._fields) - 1
+        self._floats = [i for i in range(width) if i not in self._ints]  # positions kept in ``_numbers``
+        self._int_list = sorted(self._ints)  # positions kept in ``_whole``
         self._numbers = array("d")
+        self._whole = array("i")  # the whole-number fields, 4 bytes each (ids, days and counts fit easily)
         # New numbers gather in a list and move to the array a chunk at a time: ``array.extend`` converts element
         # by element through the argument parser, several times slower than a list append plus one numpy copy.
         self._pending: list[float] = []
@@ -60,7 +65,14 @@ class RecordTable(Sequence[R], Generic[R]):
 
     def _flush(self) -> None:
         if self._pending:
-            self._numbers.frombytes(np.array(self._pending, dtype=float).tobytes())
+            rows = np.array(self._pending, dtype=float).reshape(-1, len(self._fields) - 1)
+            self._numbers.frombytes(np.ascontiguousarray(rows[:, self._floats]).tobytes())
+            if self._ints:
+                whole = rows[:, self._int_list]
+                packed = whole.astype(np.int32)
+                if not np.array_equal(packed, whole):
+                    raise ValueError("a whole-number field holds a fraction or does not fit in 32 bits")
+                self._whole.frombytes(packed.tobytes())
             self._pending = []
 
     # -- reading ---------------------------------------------------------------------------------------------
@@ -80,9 +92,7 @@ class RecordTable(Sequence[R], Generic[R]):
         index = index + n if index < 0 else index
         if not 0 <= index < n:
             raise IndexError("record index out of range")
-        width = len(self._fields) - 1
-        self._flush()
-        return self._record(self._numbers[index * width:(index + 1) * width].tolist(), self._codes[index])
+        return self._record(self._matrix(index, index + 1)[0].tolist(), self._codes[index])
 
     def __iter__(self) -> Iterator[R]:
         rows = self._matrix().tolist()
@@ -93,7 +103,7 @@ class RecordTable(Sequence[R], Generic[R]):
         if isinstance(other, RecordTable):
             self._flush()
             other._flush()
-            return self._codes == other._codes and self._numbers == other._numbers
+            return self._codes == other._codes and self._numbers == other._numbers and self._whole == other._whole
         if isinstance(other, Sequence):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
@@ -108,29 +118,52 @@ class RecordTable(Sequence[R], Generic[R]):
         values.insert(self._text, self._vocabulary[code])
         return self._make(*values)
 
-    def _matrix(self) -> np.ndarray:
-        """The numbers as a (records x numeric fields) float array: a view, so the table cannot grow while it
-        lives (``array`` refuses to resize a buffer that is exported); callers only use it briefly."""
-        width = len(self._fields) - 1
+    def _matrix(self, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """Records ``start:stop`` as a (records x numeric fields) float array, whole numbers put back in place: a
+        copy, for reading record by record (the metrics read columns through ``column_view``)."""
+        stop = len(self) if stop is None else stop
+        floats, whole = self._views()
+        matrix = np.empty((max(0, stop - start), len(self._fields) - 1))
+        matrix[:, self._floats] = floats[start:stop]
+        if self._ints:
+            matrix[:, self._int_list] = whole[start:stop]
+        return matrix
+
+    def _views(self) -> tuple[np.ndarray, np.ndarray]:
+        """The stored numbers as (records x fields) arrays, float64 and int32: views, so the table cannot grow while
+        they live (``array`` refuses to resize a buffer that is exported); callers only use them briefly."""
         self._flush()
-        return np.frombuffer(self._numbers, dtype=float).reshape(len(self), width) if len(self) else \
-            np.zeros((0, width))
+        n = len(self)
+        floats = np.frombuffer(self._numbers, dtype=float).reshape(n, len(self._floats)) if n else \
+            np.zeros((0, len(self._floats)))
+        whole = np.frombuffer(self._whole, dtype=np.int32).reshape(n, len(self._ints)) if n and self._ints else \
+            np.zeros((n, len(self._ints)), dtype=np.int32)
+        return floats, whole
+
+    def _locate(self, name: str) -> tuple[bool, int]:
+        """(whole-number field?, its column among the stored floats or whole numbers)."""
+        index = self._fields.index(name)
+        if index == self._text:
+            raise ValueError(f"{name} is the text field; use codes()")
+        position = index - (index > self._text)
+        if position in self._ints:
+            return True, self._int_list.index(position)
+        return False, self._floats.index(position)
 
     def column(self, name: str) -> np.ndarray:
         """One numeric field as a float array (a copy)."""
-        index = self._fields.index(name)
-        if index == self._text:
-            raise ValueError(f"{name} is the text field; use codes()")
-        column: np.ndarray = self._matrix()[:, index - (index > self._text)].copy()
+        whole, at = self._locate(name)
+        floats, ints = self._views()
+        column: np.ndarray = (ints if whole else floats)[:, at].astype(float)
         return column
 
     def column_view(self, name: str) -> np.ndarray:
-        """One numeric field as a read-only view, no copy: for reading a finished table (while the view lives,
-        appending raises ``BufferError``, so a view must not outlive the reading)."""
-        index = self._fields.index(name)
-        if index == self._text:
-            raise ValueError(f"{name} is the text field; use codes()")
-        view = self._matrix()[:, index - (index > self._text)]
+        """One numeric field as a read-only view, no copy: float64, or int32 for a whole-number field. For reading
+        a finished table (while the view lives, appending raises ``BufferError``, so a view must not outlive the
+        reading)."""
+        whole, at = self._locate(name)
+        floats, ints = self._views()
+        view = (ints if whole else floats)[:, at]
         view.flags.writeable = False
         return view
 

@@ -137,7 +137,11 @@ class _Events:
         if len(kinds) == 1:
             mask: np.ndarray = self.kind == _KIND_CODE[kinds[0]]
         else:
-            mask = np.isin(self.kind, [_KIND_CODE[k] for k in kinds])
+            # A lookup table over the byte codes: np.isin would sort the whole column (tens of MB of temporaries
+            # for a long run's log) to test membership in a handful of kinds.
+            member = np.zeros(256, dtype=bool)
+            member[[_KIND_CODE[k] for k in kinds]] = True
+            mask = member[self.kind.view(np.uint8)]
         return mask if self.window is None else mask & self.window
 
     def where(self, mask: np.ndarray) -> _Events:
@@ -261,7 +265,7 @@ def _members(ids: np.ndarray, members: np.ndarray) -> np.ndarray:
     of a million-entry concatenation."""
     table = np.zeros(int(max(ids.max(initial=0), members.max(initial=0))) + 2, dtype=bool)
     table[members.astype(np.int64)] = True  # the last entry stays False: it is where id -1 looks
-    found: np.ndarray = table[ids.astype(np.int64)]
+    found: np.ndarray = table[ids.astype(np.int32)]  # half the temporary of int64 indices (ids are small)
     return found
 
 
@@ -299,8 +303,7 @@ def _vacancy_rate(events: _Events, scenario: Scenario, lo: float, hi: float) -> 
 def _step_values(times: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarray:
     """The value of a step function (0 before the first change) at each time in ``at``."""
     index = np.searchsorted(times, at, side="right") - 1
-    padded = np.concatenate([[0.0], values])
-    return padded[index + 1]
+    return np.where(index >= 0, values[index], 0.0) if len(values) else np.zeros(len(at))
 
 
 def client_census(log: EventLog) -> dict[str, int]:
@@ -371,6 +374,6 @@ def _distinct_per_week(week: np.ndarray, clinician: np.ndarray, n: int) -> np.nd
 
 def _waitlist_at(events: _Events, at: np.ndarray) -> np.ndarray:
     moves = events.of_kind(Kind.WAITLIST_JOIN, Kind.ASSIGN, Kind.REASSIGN, Kind.RENEGE)
-    step = np.where(events.kind[moves] == _KIND_CODE[Kind.WAITLIST_JOIN], 1, -1)
-    level = np.cumsum(step)
-    return _step_values(events.time[moves], level.astype(float), at)
+    step = np.where(events.kind[moves] == _KIND_CODE[Kind.WAITLIST_JOIN], np.int8(1), np.int8(-1))
+    level = np.cumsum(step, dtype=float)  # whole numbers, exact in float: no int64 copy of a long log's moves
+    return _step_values(events.time[moves], level, at)

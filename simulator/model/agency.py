@@ -18,7 +18,7 @@ from simulator.model import staffing
 from simulator.model.admin import AdminPool
 from simulator.model.caseload import target_caseload
 from simulator.model.clients import Client, Status, Waitlist
-from simulator.model.clinician import Clinician
+from simulator.model.clinician import DAY_START, Clinician, first_workday_after, next_workday
 from simulator.model.desk import TaskKind, task_specs
 from simulator.model.rules import DayRules
 from simulator.scenario import Scenario
@@ -74,6 +74,7 @@ class Agency:
             for _ in range(self.target):
                 self.prefill(clinician)
         staffing.open_vacancies(self)  # hire-ahead positions are recruited from day one
+        self.env.process(self.workdays())
         self.env.process(self.referrals())
         self.env.process(self.audits())
         self.env.process(self.policies())
@@ -98,6 +99,18 @@ class Agency:
 
     def tracing(self, day: int) -> bool:
         return bool(self.trace_weeks) and day // 7 in self.trace_weeks
+
+    def workdays(self) -> Generator[simpy.Event, Any, None]:
+        """One SimPy event per agency workday at 08:00: every clinician on the roster works the day, in order of
+        hire (the order in which one process per clinician used to wake at the same instant)."""
+        env = self.env
+        day = first_workday_after(env.now)
+        while True:
+            yield env.timeout(day + DAY_START - env.now)
+            for clinician in list(self.clinicians.values()):  # departures and hires are events of their own
+                if clinician.first_day <= day:
+                    clinician.work_day(day)
+            day = next_workday(day)
 
     # -- client flow -----------------------------------------------------------------------------------------
     def prefill(self, clinician: Clinician) -> None:

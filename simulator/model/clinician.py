@@ -1,21 +1,19 @@
-"""A clinician: a caseload, a diary of sessions, a desk of paperwork, and one SimPy process for the workdays.
+"""A clinician: a caseload, a diary of sessions, a desk of paperwork, and the workday that uses them.
 
-Each workday is a single SimPy event: at 08:00 the clinician's process wakes, and the day's split of contracted
-time (sessions, desk work, supervision, idle) and the evening's after-hours work are computed from the diary and
-the desk. Treating the day as one event keeps the model fast; the minute-level layout of the day is rebuilt only
-for the weeks a caller asks to trace (the "clinician's week" chart).
+Each workday is computed in one go: at 08:00 the agency's workday event (``Agency.workdays``, one SimPy event per
+agency-day) calls ``work_day`` for every clinician on the roster, in order of hire, and the day's split of
+contracted time (sessions, desk work, supervision, idle) and the evening's after-hours work are computed from the
+diary and the desk. Treating the day as one event keeps the model fast; the minute-level layout of the day is
+rebuilt only for the weeks a caller asks to trace (the "clinician's week" chart).
 
-A departure ends the process with ``simpy.Interrupt``, the way a breakdown interrupts a machine in SimPy's
-machine-shop example.
+A departure is its own explicit event (``staffing.depart``): it takes the clinician off the roster, so no later
+workday event calls on them, the way an interrupt ends a machine's process in SimPy's machine-shop example.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
-
-import simpy
+from typing import TYPE_CHECKING
 
 from simulator.events import STATUSES, Kind, TraceSegment
 from simulator.model import burnout as bo
@@ -28,7 +26,7 @@ from simulator.model.workday import DayPlan, lay_out_day
 if TYPE_CHECKING:
     from simulator.model.agency import Agency
 
-__all__ = ["DAY_START", "Clinician", "is_workday", "next_workday"]
+__all__ = ["DAY_START", "Clinician", "first_workday_after", "is_workday", "next_workday"]
 
 DAY_START = 8 / 24  # workdays start at 08:00
 _WORK, _LEAVE, _NOTICE = (STATUSES.index(status) for status in ("work", "leave", "notice"))
@@ -72,7 +70,7 @@ class Clinician:
         self.desk = DeskQueue()
         self.last_day = math.floor(hired_at) - 1
         self.month = int(hired_at // 30.4375)
-        self.process = agency.env.process(self.run())
+        self.first_day = first_workday_after(hired_at)  # the first workday event this clinician takes part in
 
     # -- capacity -------------------------------------------------------------------------------------------
     def capacity(self, now: float) -> float:
@@ -90,18 +88,7 @@ class Clinician:
     def on_leave(self, day: int) -> bool:
         return day // 7 in self.vacation_weeks
 
-    # -- the process -----------------------------------------------------------------------------------------
-    def run(self) -> Generator[simpy.Event, Any, None]:
-        env = self.agency.env
-        day = first_workday_after(env.now)
-        try:
-            while True:
-                yield env.timeout(day + DAY_START - env.now)
-                self.work_day(day)
-                day = next_workday(day)
-        except simpy.Interrupt:
-            return
-
+    # -- the workday ----------------------------------------------------------------------------------------
     def work_day(self, day: int) -> None:
         agency = self.agency
         rules = agency.rules
@@ -128,38 +115,64 @@ class Clinician:
         (no-shows, intakes, discharges) live in their own methods.
         """
         plan = DayPlan()
+        agenda = self.agenda.pop(day, None)
+        if agenda:
+            self.hold_sessions(agenda, day, rules, plan, tracing)
+        self.booked.pop(day, None)
+        for client in self.reviews.pop(day, ()):
+            if client.clinician is self and client.status is Status.IN_CARE:
+                self.add_task(TaskKind.PLAN_REVIEW, day)
+                self.book_review(client, day)
+        return plan
+
+    def hold_sessions(self, agenda: list[Client], day: int, rules: DayRules, plan: DayPlan, tracing: bool) -> None:
+        """The session loop: attended sessions, their progress notes and the next booking.
+
+        A progress note per attended session is most of a run's tasks: its spec is read once a day and the note
+        appended to its desk bucket here rather than through ``add_task`` (same draw, same minutes, same order).
+        """
         agency = self.agency
         in_care = Status.IN_CARE
         attends = agency.attendance.random
         no_show_rate = rules.no_show_rate
-        # A progress note per attended session is most of a run's tasks: its spec is looked up once a day and the
-        # task put on the desk here rather than through add_task (same draw, same minutes).
         note = agency.task_specs.get(TaskKind.NOTE)
+        mu, sigma, factor, due_days = note if note is not None else (0.0, 0.0, 0.0, 0)
         normal = agency.paperwork_stream.normal
-        put_on_desk = self.desk.add
+        exp = math.exp
+        desk = self.desk
+        notes: list[TaskKind] | None = None  # the kinds and minutes lists of today's note bucket, once known
+        note_minutes: list[float] = []
+        note_kind = TaskKind.NOTE
         weekday, repeat = day % 7, rules.repeat_days
+        session_minutes, intake_minutes = rules.session_minutes, rules.intake_minutes
         following: list[Client] | None = None  # clients booked again on this weekday next cadence
-        for client in self.agenda.pop(day, ()):
+        session_min = 0.0
+        attended = 0
+        for client in agenda:
             if client.clinician is not self or client.status is not in_care:
                 continue  # left care, or moved to another clinician, since it was booked
             intake = client.needs_intake
-            minutes = rules.intake_minutes if intake else rules.session_minutes
-            start = plan.session_min + plan.no_show_min  # minutes into the day's appointments
+            minutes = intake_minutes if intake else session_minutes
+            start = session_min + plan.no_show_min  # minutes into the day's appointments
             plan.scheduled += 1
             if attends() < no_show_rate:
                 self.missed(client, day, start, minutes, plan, tracing)
                 continue
-            plan.session_min += minutes
+            session_min += minutes
             if tracing:
                 plan.slots.append(("intake" if intake else "session", minutes))
-            plan.attended += 1
+            attended += 1
             client.sessions_done += 1
             if intake or client.priority:
                 self.first_session(client, day, start, plan)
             elif note is not None:
-                mu, sigma, factor, due_days = note
-                minutes = math.exp(mu + sigma * normal()) if sigma > 0 else mu
-                put_on_desk(TaskKind.NOTE, minutes * factor, day + due_days)
+                minutes = (exp(mu + sigma * normal()) if sigma > 0 else mu) * factor
+                if minutes > 0.0:
+                    if notes is None:
+                        notes, note_minutes = desk.bucket_lists(day + due_days)
+                    notes.append(note_kind)
+                    note_minutes.append(minutes)
+                    desk.backlog_minutes += minutes
             if 0 < client.sessions_needed <= client.sessions_done:
                 agency.end_episode(client, Kind.DISCHARGE, day + DAY_START + start / 1440)
             elif repeat and client.weekday == weekday:  # what book_next would do, without the arithmetic
@@ -168,12 +181,8 @@ class Clinician:
                 following.append(client)
             else:
                 self.book_next(client, day)
-        self.booked.pop(day, None)
-        for client in self.reviews.pop(day, ()):
-            if client.clinician is self and client.status is in_care:
-                self.add_task(TaskKind.PLAN_REVIEW, day)
-                self.book_review(client, day)
-        return plan
+        plan.session_min = session_min
+        plan.attended = attended
 
     def missed(self, client: Client, day: int, start: float, minutes: float, plan: DayPlan, tracing: bool) -> None:
         """A no-show: the slot becomes desk time, a short note is due, and the client may drop out."""

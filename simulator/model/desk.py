@@ -122,6 +122,16 @@ class DeskQueue:
         bucket.minutes.append(minutes)
         self.backlog_minutes += minutes
 
+    def bucket_lists(self, due_day: int) -> tuple[list[TaskKind], list[float]]:
+        """The (kinds, minutes) lists that tasks due on ``due_day`` join, for a caller that appends many tasks
+        at once (the day's progress notes). The caller appends to both and adds the minutes to
+        ``backlog_minutes``, exactly as ``add`` would; the lists stay the right ones until the desk is next
+        worked, closed or postponed."""
+        bucket = self._accepting.get(due_day)
+        if bucket is None:
+            bucket = self._accepting[due_day] = self._open_bucket(due_day)
+        return bucket.kinds, bucket.minutes
+
     def _open_bucket(self, due_day: int) -> _Bucket:
         bucket = _Bucket(due_day)
         buckets = self._buckets

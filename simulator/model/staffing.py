@@ -1,8 +1,9 @@
 """Resignation, notice, departure and hiring: the processes that change who works at the agency.
 
 A resignation starts the notice period at once and opens the vacancy; the departure happens when notice ends,
-interrupting the clinician's workday process and sending its caseload back to the front of the waitlist. The
-vacancy is filled after a lognormal time to fill, and the new hire ramps up over the onboarding weeks.
+taking the clinician off the roster that the workday events run through and sending its caseload back to the front
+of the waitlist. The vacancy is filled after a lognormal time to fill, and the new hire ramps up over the
+onboarding weeks.
 """
 
 from __future__ import annotations
@@ -90,8 +91,7 @@ def resign(agency: Agency, clinician: Clinician) -> None:
 
 def depart(agency: Agency, clinician: Clinician) -> Generator[simpy.Event, Any, None]:
     yield agency.env.timeout(7 * agency.params.turnover.notice_weeks)
-    clinician.process.interrupt("departure")
-    del agency.clinicians[clinician.id]
+    del agency.clinicians[clinician.id]  # off the roster: no later workday event calls on this clinician
     clients = sorted(clinician.caseload, key=lambda c: c.id)
     agency.log.add(agency.env.now, Kind.DEPART, clinician.id, -1, len(clients))
     for client in clients:
