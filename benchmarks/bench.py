@@ -9,7 +9,8 @@ clinicians and at 1-5 years; and the peak RSS of one replication at 200 clinicia
 child process (Linux: read from /proc).
 
 Run from the repository root: ``python benchmarks/bench.py`` (``--quick``: 3 paired replications instead of 30,
-and fewer repeats). Speed is measured here, never asserted in tests.
+and fewer repeats). It says whether the model core runs compiled; ``PAPERWORK_PURE=1`` times the pure-Python
+sources instead. Speed is measured here, never asserted in tests.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from typing import Any  # noqa: E402
 import simpy  # noqa: E402
 
 import simulator  # noqa: E402
+from simulator._native import is_compiled  # noqa: E402
 from simulator.experiment import compare, run_experiment, run_replication  # noqa: E402
 from simulator.loader import load_scenario  # noqa: E402
 from simulator.scenario import Scenario  # noqa: E402
@@ -184,7 +186,8 @@ def main() -> None:
     load = os.getloadavg()
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores, "
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at start")
-    print(f"simulator from {Path(simulator.__file__).parent}")
+    core = "compiled with mypyc" if is_compiled() else "pure Python (not compiled, or PAPERWORK_PURE set)"
+    print(f"simulator from {Path(simulator.__file__).parent}; model core {core}")
     print(f"baseline: {baseline.staff.clinicians} clinicians x {baseline.horizon_weeks} weeks "
           f"({clinician_years(baseline):.0f} clinician-years per replication)\n")
 

@@ -14,6 +14,11 @@ Lower levels: ``simulate`` returns one replication's event log; ``summarize`` an
 tables.
 """
 
+# First, before any model module is imported: choose the compiled model core or its sources (see _native.py).
+from simulator._native import use_compiled
+
+use_compiled()
+
 from simulator.errors import Problem, ScenarioError
 from simulator.experiment import (
     ExperimentResult,

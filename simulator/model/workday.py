@@ -50,7 +50,7 @@ def lay_out_day(clinician: int, day: int, supervision: float, plan: DayPlan, des
     end_of_contract = 480 + supervision + available
     if clock < end_of_contract - 1e-9:
         segments.append(TraceSegment(clinician, day, clock, end_of_contract, "idle", "no task due"))
-    clock = _EVENING_START_MIN
+    clock = float(_EVENING_START_MIN)  # a float throughout: mypyc compiles this module with fixed types
     for kind, minutes in evening.chunks:
         segments.append(TraceSegment(clinician, day, clock, clock + minutes, "after_hours", kind))
         clock += minutes
