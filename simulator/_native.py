@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-__all__ = ["COMPILED", "is_compiled", "use_compiled", "write_manifest"]
+__all__ = ["COMPILED", "MANIFEST", "is_compiled", "use_compiled", "write_manifest"]
 
 #: The model core, in the order mypyc is given them (paths from the repository root).
 COMPILED: tuple[str, ...] = (
@@ -36,7 +36,9 @@ COMPILED: tuple[str, ...] = (
     "simulator/model/desk.py", "simulator/model/rules.py", "simulator/model/staffing.py",
     "simulator/model/workday.py",
 )
-_MANIFEST = "simulator/_native_manifest.json"
+#: The C code mypyc generates for all of them together, which each compiled module imports.
+_SHARED_LIBRARY = "simulator/_core__mypyc.py"  # the name of a source it would have (setup.py: group_name)
+MANIFEST = "simulator/_native_manifest.json"  #: where the hashes of the compiled sources are recorded
 _ROOT = Path(__file__).resolve().parent.parent
 _state = {"compiled": False}
 
@@ -49,9 +51,11 @@ def _hashes(root: Path) -> dict[str, str]:
     return {path: hashlib.sha256((root / path).read_bytes()).hexdigest() for path in COMPILED}
 
 
-def write_manifest(root: Path) -> None:
-    """Record the hash of every source as it is compiled (called by ``setup.py``)."""
-    (root / _MANIFEST).write_text(json.dumps(_hashes(root), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+def write_manifest(root: Path, target: Path | None = None) -> None:
+    """Record the hash of every source under ``root`` once it is compiled, in ``target`` (a build directory) or
+    beside the sources (called by ``setup.py``)."""
+    path = (target or root) / MANIFEST
+    path.write_text(json.dumps(_hashes(root), indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def _extension(path: str) -> Path | None:
@@ -68,10 +72,14 @@ def _stale() -> str | None:
     """Why the compiled modules must not be used, or None if they match the sources."""
     if os.environ.get("PAPERWORK_PURE"):
         return "PAPERWORK_PURE is set"
+    missing = [path for path in (*COMPILED, _SHARED_LIBRARY) if _extension(path) is None]
+    if missing:
+        return f"the compiled build is incomplete ({', '.join(missing)} not built)"
     try:
-        recorded = json.loads((_ROOT / _MANIFEST).read_text(encoding="utf-8"))
+        recorded = json.loads((_ROOT / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return "no record of the sources they were built from"
+        return ("no record of the sources they were built from (the last install did not compile them); "
+                "`pip install -e .` on a machine with gcc compiles them again")
     changed = [path for path, digest in _hashes(_ROOT).items() if recorded.get(path) != digest]
     if changed:
         return f"{', '.join(changed)} changed since they were compiled; run `pip install -e .` again to recompile"

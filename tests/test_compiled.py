@@ -101,6 +101,21 @@ def test_an_edited_source_sends_every_module_back_to_python(copy_of_the_package:
     assert workday.endswith("workday.py")
 
 
+@pytest.mark.parametrize(("remove", "because"), [
+    ("_native_manifest.json", "no record of the sources they were built from"),  # a failed or pure reinstall
+    ("_core__mypyc.*", "the compiled build is incomplete (simulator/_core__mypyc.py not built)"),
+])
+def test_a_build_without_its_record_or_its_shared_library_is_not_used(copy_of_the_package: Path, remove: str,
+                                                                        because: str) -> None:
+    doomed = list((copy_of_the_package / "simulator").glob(remove))
+    assert doomed
+    for path in doomed:
+        path.unlink()
+    done = _python(PROBE, cwd=copy_of_the_package)
+    assert done.stdout.split()[0] == "False"
+    assert because in done.stderr
+
+
 def test_paperwork_pure_runs_the_sources_silently(copy_of_the_package: Path) -> None:
     done = _python(PROBE, cwd=copy_of_the_package, pure=True)
     flag, desk = done.stdout.split()
