@@ -133,12 +133,13 @@ class Clinician:
         """
         agency = self.agency
         in_care = Status.IN_CARE
-        attends = agency.attendance.random
+        # Streams, not their bound methods, in locals: compiled, ``attendance.random()`` is a direct C call, while
+        # calling a bound method held in a variable goes through Python's generic call.
+        attendance = agency.attendance
         no_show_rate = rules.no_show_rate
         note = agency.task_specs.get(TaskKind.NOTE)
         mu, sigma, factor, due_days = note if note is not None else (0.0, 0.0, 0.0, 0)
-        normal = agency.paperwork_stream.normal
-        exp = math.exp
+        paperwork = agency.paperwork_stream
         desk = self.desk
         notes: list[TaskKind] | None = None  # the kinds and minutes lists of today's note bucket, once known
         note_minutes: list[float] = []
@@ -155,7 +156,7 @@ class Clinician:
             minutes = intake_minutes if intake else session_minutes
             start = session_min + plan.no_show_min  # minutes into the day's appointments
             plan.scheduled += 1
-            if attends() < no_show_rate:
+            if attendance.random() < no_show_rate:
                 self.missed(client, day, start, minutes, plan, tracing)
                 continue
             session_min += minutes
@@ -166,7 +167,7 @@ class Clinician:
             if intake or client.priority:
                 self.first_session(client, day, start, plan)
             elif note is not None:
-                minutes = (exp(mu + sigma * normal()) if sigma > 0 else mu) * factor
+                minutes = (math.exp(mu + sigma * paperwork.normal()) if sigma > 0 else mu) * factor
                 if minutes > 0.0:
                     if notes is None:
                         notes, note_minutes = desk.bucket_lists(day + due_days)
