@@ -40,6 +40,7 @@ COMPILED: tuple[str, ...] = (
 _SHARED_LIBRARY = "simulator/_core__mypyc.py"  # the name of a source it would have (setup.py: group_name)
 MANIFEST = "simulator/_native_manifest.json"  #: where the hashes of the compiled sources are recorded
 _ROOT = Path(__file__).resolve().parent.parent
+_NOTED = "PAPERWORK_PURE_NOTED"
 _state = {"compiled": False}
 
 
@@ -110,8 +111,9 @@ def use_compiled() -> bool:
     if reason is None:
         _state["compiled"] = True
         return True
-    if not os.environ.get("PAPERWORK_PURE"):
+    if not os.environ.get("PAPERWORK_PURE") and not os.environ.get(_NOTED):
         print(f"paperwork-sim: running the model as pure Python (about half as fast): {reason}", file=sys.stderr)
+        os.environ[_NOTED] = "1"  # once per command: worker processes inherit this and stay quiet
     sys.meta_path.insert(0, _SourcesFirst({_module_name(p): _ROOT / p for p in COMPILED}))
     return False
 

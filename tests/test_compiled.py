@@ -53,7 +53,7 @@ print(is_compiled(), importlib.import_module("simulator.model.desk").__file__)
 
 
 def _python(code: str, *, cwd: Path, pure: bool = False) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "PAPERWORK_PURE"}
+    env = {k: v for k, v in os.environ.items() if k not in ("PAPERWORK_PURE", "PAPERWORK_PURE_NOTED")}
     env["PYTHONPATH"] = str(cwd)
     if pure:
         env["PAPERWORK_PURE"] = "1"
@@ -99,6 +99,20 @@ def test_an_edited_source_sends_every_module_back_to_python(copy_of_the_package:
     assert "pip install -e ." in done.stderr
     workday = _python(PROBE.replace("model.desk", "model.workday"), cwd=copy_of_the_package).stdout.split()[1]
     assert workday.endswith("workday.py")
+
+
+def test_the_note_is_given_once_per_command_not_once_per_worker(copy_of_the_package: Path) -> None:
+    edited = copy_of_the_package / "simulator" / "model" / "desk.py"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited after compiling\n", encoding="utf-8")
+    two_workers = """
+from simulator.experiment import run_experiment
+from simulator.scenario import Scenario
+if __name__ == "__main__":
+    small = Scenario().with_changes({"staff.clinicians": 3, "horizon_weeks": 6, "warmup_weeks": 1})
+    run_experiment(small, replications=2, jobs=2)
+"""
+    done = _python(two_workers, cwd=copy_of_the_package)
+    assert done.stderr.count("running the model as pure Python") == 1, done.stderr
 
 
 @pytest.mark.parametrize(("remove", "because"), [
