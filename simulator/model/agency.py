@@ -20,6 +20,7 @@ from simulator.model.caseload import target_caseload
 from simulator.model.clients import Client, Status, Waitlist
 from simulator.model.clinician import DAY_START, Clinician, first_workday_after, next_workday
 from simulator.model.desk import TaskKind, task_specs
+from simulator.model.patience import Patience
 from simulator.model.rules import DayRules
 from simulator.scenario import Scenario
 from simulator.streams import Streams
@@ -52,6 +53,7 @@ class Agency:
         self.trace_weeks = frozenset(trace_weeks)
         self.clinicians: dict[int, Clinician] = {}
         self.waitlist = Waitlist()
+        self.patience = Patience(self.env, self.renege)
         self.admin = AdminPool(self.env, capacity=max(1, scenario.staff.admin_staff))
         self.target = target_caseload(scenario)
         self.task_specs = task_specs(scenario)
@@ -155,14 +157,14 @@ class Agency:
         self.log.add(now, Kind.WAITLIST_JOIN, -1, client.id, 1.0 if client.priority else 0.0)
         patience = self.params.demand.patience_weeks
         if patience is not None:
-            timer = self.env.timeout(self.streams["patience"].exponential(7.0 * patience))
-            timer.callbacks.append(functools.partial(self.renege, client, client.token))
+            self.patience.wait(client, now + self.streams["patience"].exponential(7.0 * patience))
         if queued_before == 0:  # otherwise every slot is taken already (see try_assign)
             self.try_assign()
 
-    def renege(self, client: Client, token: int, _: simpy.Event) -> None:
-        if client.token == token and self.waitlist.renege(client):
-            self.log.add(self.env.now, Kind.RENEGE, -1, client.id, self.env.now - client.joined_at)
+    def renege(self, client: Client, deadline: float) -> None:
+        """A waiting client's patience runs out (``Patience`` calls this at the deadline)."""
+        if self.waitlist.renege(client):
+            self.log.add(deadline, Kind.RENEGE, -1, client.id, deadline - client.joined_at)
 
     def try_assign(self, freed: Clinician | None = None) -> None:
         """Give waiting clients to the clinicians with the most free slots, while there are slots.
