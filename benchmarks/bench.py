@@ -155,20 +155,33 @@ sys.path.insert(0, {root!r})
 from simulator._native import is_compiled
 from simulator.experiment import run_replication
 from simulator.loader import load_scenario
+
+
+def reference():
+    # a fixed pure-Python loop: what the machine gives this process right now
+    start, total = time.process_time(), 0
+    for i in range(3_000_000):
+        total += i * i % 7
+    return time.process_time() - start
+
+
 s = load_scenario({path!r})
+before = reference()
 start = time.process_time()
 run_replication(s, 1)
-print(is_compiled(), time.process_time() - start)
+seconds = time.process_time() - start
+print(is_compiled(), seconds, seconds / ((before + reference()) / 2))
 """
 
 
-def compiled_against_pure(scenario_path: Path, pairs: int) -> list[tuple[float, float]]:
-    """CPU seconds of one replication compiled and as pure Python, in fresh processes taken in turn, so that both
-    see the same state of a shared machine (whose speed drifts by half within minutes here)."""
+def compiled_against_pure(scenario_path: Path, pairs: int) -> list[tuple[float, float, float, float]]:
+    """CPU seconds of one replication compiled and as pure Python, each also divided by the time of a fixed Python
+    loop run just before and after it in the same process: fresh processes taken in turn, because this shared
+    machine's speed drifts by up to a factor of two within minutes, and the loop tells how fast it was."""
     code = _CPU_CHILD.format(root=str(ROOT), path=str(scenario_path))
     times = []
     for _ in range(pairs):
-        pair = []
+        pair: list[float] = []
         for pure in (False, True):
             env = {k: v for k, v in os.environ.items() if k != "PAPERWORK_PURE"}
             if pure:
@@ -177,8 +190,8 @@ def compiled_against_pure(scenario_path: Path, pairs: int) -> list[tuple[float, 
                                  env=env).stdout.split()
             if out[0] != str(not pure):
                 raise RuntimeError("the child did not run the core it was asked to")
-            pair.append(float(out[1]))
-        times.append((pair[0], pair[1]))
+            pair += [float(out[1]), float(out[2])]
+        times.append((pair[0], pair[1], pair[2], pair[3]))
     return times
 
 
@@ -248,9 +261,14 @@ def main() -> None:
     row("  of which the replication itself", f"{after - before:.0f} MB", f"<= {MEMORY_LIMIT_MB:.0f} MB",
         after - before <= MEMORY_LIMIT_MB)
     if is_compiled():
-        print("\nCompiled against pure Python: CPU s of one baseline replication, fresh processes in turn")
-        for compiled, pure in compiled_against_pure(SCENARIOS / "baseline.yaml", 1 if args.quick else 3):
-            print(f"  compiled {compiled:6.2f}   pure Python {pure:6.2f}   speed-up {pure / compiled:4.2f} x")
+        print("\nCompiled against pure Python: CPU s of one baseline replication, fresh processes in turn; in"
+              " brackets, in units of a fixed Python loop timed in the same process")
+        pairs = compiled_against_pure(SCENARIOS / "baseline.yaml", 1 if args.quick else 5)
+        for compiled, c_units, pure, p_units in pairs:
+            print(f"  compiled {compiled:6.2f} ({c_units:5.2f})   pure Python {pure:6.2f} ({p_units:5.2f})   "
+                  f"speed-up {pure / compiled:4.2f} x ({p_units / c_units:4.2f} x)")
+        print(f"  median speed-up {statistics.median(p / c for c, _, p, _ in pairs):.2f} x "
+              f"({statistics.median(p / c for _, c, _, p in pairs):.2f} x)")
     scaling_table(baseline)
     print(f"\nload average {' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end")
 
