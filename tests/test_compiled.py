@@ -20,9 +20,17 @@ from simulator._native import COMPILED, is_compiled
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.skipif(
-    not is_compiled(), reason="the model core is not compiled here (no C compiler at install, PAPERWORK_PURE set, "
-                              "or sources edited since `pip install -e .`); nothing compiled to compare")
+NOT_COMPILED = ("the model core is not compiled here (no C compiler at install, PAPERWORK_PURE set, or sources "
+                "edited since `pip install -e .`); nothing compiled to compare")
+
+
+@pytest.fixture(autouse=True)
+def _needs_the_compiled_core() -> None:
+    """Skip without it; in CI (``PAPERWORK_REQUIRE_COMPILED=1``) a build that silently fell back fails instead."""
+    if not is_compiled():
+        if os.environ.get("PAPERWORK_REQUIRE_COMPILED"):
+            pytest.fail(NOT_COMPILED)
+        pytest.skip(NOT_COMPILED)
 
 # A small agency with many departures (every mechanism draws numbers), a policy switched on part-way, and a traced
 # week, so every compiled module runs; and the bundled AI-scribe policy, shortened.

@@ -79,8 +79,8 @@ def test_clients_assigned_in_time_cost_no_events_of_their_own() -> None:
     gave_up, steps = _run(stays)
     assert gave_up == []
     # Each client's own events: its process starting, the timeout to its join, the timeout to its assignment and
-    # its process ending. Beyond those, one alarm, set at the first join for the first deadline; it finds that client gone and every
-    # other deadline stale, so it sets no other. One timer per join would have added 200.
+    # its process ending. Beyond those, one alarm, set at the first join for the first deadline; it finds that
+    # client gone and every other deadline stale, so it sets no other. One timer per join would have added 200.
     assert steps == 4 * 200 + 1
 
 
