@@ -56,7 +56,8 @@ class Patience:
         self._alarm_at = deadline
         if deadline not in self._alarms:
             self._alarms.add(deadline)
-            alarm = self._env.timeout(deadline - self._env.now)
+            # never negative: after an alarm that rang a rounding error late, the next deadline may be that close
+            alarm = self._env.timeout(max(0.0, deadline - self._env.now))
             alarm.callbacks.append(functools.partial(self._ring, deadline))
 
     def _ring(self, deadline: float, _: simpy.Event) -> None:
