@@ -38,10 +38,12 @@ def invoke(*args: object) -> Result:
 
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
-    """The address of a local Dask cluster: two single-threaded worker processes, no dashboard."""
+    """The address of a local Dask cluster: two single-threaded worker processes, on ports of their own."""
     distributed: Any = pytest.importorskip("distributed")
+    # ":0", not None: with None the scheduler still opens its HTTP server on :8787 (dask/distributed#7207), and
+    # two test processes that both start a cluster (pytest -n 2) then collide on that port.
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                       dashboard_address=None)
+                                       dashboard_address=":0")
     try:
         yield str(cluster.scheduler_address)
     finally:
