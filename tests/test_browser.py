@@ -192,5 +192,8 @@ def test_five_users_at_once_each_get_their_own_answer_without_waiting_for_the_ot
         expected = run_experiment(resolved, replications=MANY_REPS, jobs=2).summary
         card = page.locator('[data-testid="stMetric"]').filter(has_text="Sessions delivered")
         shown = card.locator('[data-testid="stMetricValue"]').inner_text()
-        assert shown == f"{expected.sessions_per_week.mean():,.0f} /week", scenario
+        # What the page ran, for the message: its line above the answer and its warm-up input.
+        asked = page.get_by_text(re.compile(r"paired replications of \d+ weeks, seed")).first.inner_text()
+        warmup = page.locator('input[type="number"][aria-label="Warm-up weeks (left out of the figures)"]')
+        assert shown == f"{expected.sessions_per_week.mean():,.0f} /week", (scenario, asked, warmup.input_value())
         page.close()
