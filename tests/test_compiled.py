@@ -32,10 +32,10 @@ def _needs_the_compiled_core() -> None:
             pytest.fail(NOT_COMPILED)
         pytest.skip(NOT_COMPILED)
 
-# A small agency with many departures (every mechanism draws numbers), a policy switched on part-way, and a traced
-# week, so every compiled module runs; and the bundled AI-scribe policy, shortened.
+# A small agency with many departures (every mechanism draws numbers) and the bundled AI-scribe policy, shortened,
+# each with two traced weeks, so every compiled module runs.
 FINGERPRINT = """
-import hashlib, sys
+import hashlib
 from simulator._native import is_compiled
 from simulator.loader import load_scenario
 from simulator.model import simulate
@@ -87,6 +87,13 @@ def copy_of_the_package(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _edit_desk(package: Path) -> Path:
+    """Change ``model/desk.py`` in a copy of the package after it was compiled, as a developer would."""
+    edited = package / "simulator" / "model" / "desk.py"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited after compiling\n", encoding="utf-8")
+    return edited
+
+
 def test_the_compiled_core_runs_when_it_matches_its_sources(copy_of_the_package: Path) -> None:
     done = _python(PROBE, cwd=copy_of_the_package)
     flag, desk = done.stdout.split()
@@ -96,8 +103,7 @@ def test_the_compiled_core_runs_when_it_matches_its_sources(copy_of_the_package:
 
 
 def test_an_edited_source_sends_every_module_back_to_python(copy_of_the_package: Path) -> None:
-    edited = copy_of_the_package / "simulator" / "model" / "desk.py"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited after compiling\n", encoding="utf-8")
+    edited = _edit_desk(copy_of_the_package)
     done = _python(PROBE, cwd=copy_of_the_package)
     flag, desk = done.stdout.split()
     assert flag == "False"
@@ -110,8 +116,7 @@ def test_an_edited_source_sends_every_module_back_to_python(copy_of_the_package:
 
 
 def test_the_note_is_given_once_per_command_not_once_per_worker(copy_of_the_package: Path) -> None:
-    edited = copy_of_the_package / "simulator" / "model" / "desk.py"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited after compiling\n", encoding="utf-8")
+    _edit_desk(copy_of_the_package)
     two_workers = """
 from simulator.experiment import run_experiment
 from simulator.scenario import Scenario
