@@ -136,4 +136,4 @@ class EventLog:
     sim_events: int = 0  # SimPy events processed, for the benchmarks
 
     def add(self, time: float, kind: Kind, clinician: int = -1, client: int = -1, value: float = 0.0) -> None:
-        self.events.put(KIND_CODES[kind], (time, clinician, client, value))
+        self.events.put((KIND_CODES[kind], time, clinician, client, value))

@@ -21,14 +21,11 @@ from simulator.model.clients import Client, Status, Waitlist
 from simulator.model.clinician import DAY_START, Clinician, first_workday_after, next_workday
 from simulator.model.desk import TaskKind, task_specs
 from simulator.model.patience import Patience
-from simulator.model.rules import DayRules
+from simulator.model.rules import DayRules, FlowRules
 from simulator.scenario import Scenario
 from simulator.streams import Streams
 
 __all__ = ["Agency", "simulate"]
-
-_ADMIN_MINUTES_PER_DAY = 480.0  # an admin worker's working minutes in a day, spread over a 7-day week below
-
 
 def simulate(scenario: Scenario, *, replication: int = 0, seed: int | None = None,
              trace_weeks: Collection[int] = ()) -> EventLog:
@@ -58,12 +55,15 @@ class Agency:
         self.target = target_caseload(scenario)
         self.task_specs = task_specs(scenario)
         self.rules = DayRules.of(scenario)
+        self.flow = FlowRules.of(scenario)
         # The streams drawn at every session or workday, looked up once.
         self.paperwork_stream = streams["paperwork"]
         self.attendance = streams["attendance"]
         self.dropout = streams["dropout"]
         self.climate = streams["climate"]
         self.turnover = streams["turnover"]
+        self.patience_stream = streams["patience"]
+        self.episodes = streams["episodes"]
         # When the next timed policy takes effect: referrals are handled ahead of the clock only before it.
         self.policy_due = min((7.0 * policy.at_week for policy in scenario.policies), default=math.inf)
         self.vacancies = 0
@@ -144,7 +144,7 @@ class Agency:
             rate = demand.referrals_per_week
             if demand.weekly_profile:
                 rate *= demand.weekly_profile[week % len(demand.weekly_profile)]
-            ahead = self.admin_step()
+            ahead = self.flow.admin_step
             for offset in sorted(stream.random() * 7.0 for _ in range(stream.poisson(rate))):
                 arrival = week * 7.0 + offset
                 if ahead and arrival < self.policy_due:
@@ -155,18 +155,13 @@ class Agency:
                 self.refer(env.now)
             yield env.timeout((week + 1) * 7.0 - env.now)
 
-    def admin_step(self) -> bool:
-        """Whether referrals go through intake processing by the admin pool before joining the waitlist."""
-        p = self.params
-        return p.staff.admin_staff > 0 and p.demand.intake_admin_minutes > 0
-
     def refer(self, arrival: float) -> None:
         """A referral arriving at ``arrival`` (now, or later this week when the admin step is on: see referrals)."""
         client = self.new_client(arrival)
         self.log.add(arrival, Kind.REFERRAL, -1, client.id)
-        if self.admin_step():
-            days = self.params.demand.intake_admin_minutes / _ADMIN_MINUTES_PER_DAY * 7 / 5
-            self.admin.process(arrival, days, functools.partial(self.join_waitlist, client))
+        flow = self.flow
+        if flow.admin_step:
+            self.admin.process(arrival, flow.admin_days, functools.partial(self.join_waitlist, client))
         else:
             self.join_waitlist(client)
 
@@ -176,9 +171,9 @@ class Agency:
         queued_before = self.waitlist.size
         self.waitlist.put(client, now=now)
         self.log.add(now, Kind.WAITLIST_JOIN, -1, client.id, 1.0 if client.priority else 0.0)
-        patience = self.params.demand.patience_weeks
+        patience = self.flow.patience_days
         if patience is not None:
-            self.patience.wait(client, now + self.streams["patience"].exponential(7.0 * patience))
+            self.patience.wait(client, now + self.patience_stream.exponential(patience))
         if queued_before == 0:  # otherwise every slot is taken already (see try_assign)
             self.try_assign()
 
@@ -222,23 +217,22 @@ class Agency:
         self.place(client, clinician, now)
         clinician.book_first(client, now)
         if transferred:
-            clinician.shock(self.params.burnout.transfer_client_ee)
-        elif self.params.staff.admin_staff == 0:  # no admin pool: the intake paperwork lands on the clinician
+            clinician.shock(self.flow.transfer_ee)
+        elif self.flow.intake_paperwork_on_clinician:  # no admin pool: the intake paperwork lands on the clinician
             clinician.add_task(TaskKind.INTAKE_ADMIN, math.floor(now))
 
     def place(self, client: Client, clinician: Clinician, now: float) -> None:
         """Put a client in a caseload and start its episode clock."""
-        demand = self.params.demand
+        flow = self.flow
         client.status = Status.IN_CARE
         client.clinician = clinician
         client.token += 1
         clinician.caseload.add(client)
-        if demand.episode_distribution == "geometric":
+        if flow.geometric:
             client.sessions_done = 0
-            client.sessions_needed = self.streams["episodes"].geometric(demand.mean_sessions_per_episode)
+            client.sessions_needed = self.episodes.geometric(flow.mean_sessions)
             return
-        days = 7.0 * demand.mean_sessions_per_episode / demand.sessions_per_week
-        timer = self.env.timeout(self.streams["episodes"].exponential(days))
+        timer = self.env.timeout(self.episodes.exponential(flow.episode_days))
         timer.callbacks.append(functools.partial(self.episode_over, client, client.token))
 
     def episode_over(self, client: Client, token: int, _: simpy.Event) -> None:
@@ -300,6 +294,7 @@ class Agency:
         self.target = target_caseload(self.params)
         self.task_specs = task_specs(self.params)
         self.rules = DayRules.of(self.params)
+        self.flow = FlowRules.of(self.params)
         if self.params.staff.admin_staff != admin_before:
             # New referrals queue at a pool of the new size while the old pool finishes the work it holds.
             self.admin = AdminPool(self.env, capacity=max(1, self.params.staff.admin_staff))

@@ -7,18 +7,23 @@ that fell late. Recovery is exponential in the rest hours, and after-hours work 
 (Homer 1985: hours worked both drain energy and suppress recovery). Because recovery is proportional, EE
 settles at a set-point that rises with demand, and a vacation's gain fades within weeks of return.
 
-No SimPy here: every function is a plain computation, tested against hand-computed values.
+No SimPy here: every function is a plain computation, tested against hand-computed values. ``Strain`` holds the
+burnout parameters a workday reads as plain floats, because reading them from the frozen scenario at every
+clinician-day cost more than the arithmetic; the functions that take the scenario's models compute through it, so
+there is one implementation of each formula.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from simulator.scenario import Burnout, Climate, Turnover
 
 __all__ = [
     "EE_MAX",
     "WORKDAYS_PER_YEAR",
+    "Strain",
     "annual_resignation_rate",
     "clip_ee",
     "desk_slowdown",
@@ -35,9 +40,50 @@ EE_MAX = 54.0
 WORKDAYS_PER_YEAR = 5 * 365.25 / 7
 
 
+@dataclass(frozen=True, slots=True)
+class Strain:
+    """How a workday's hours turn into exhaustion, and exhaustion into slower paperwork: the burnout parameters,
+    and the climate's effect on recovery, as plain numbers."""
+
+    session_weight: float
+    paperwork_weight: float
+    after_hours_weight: float
+    ee_per_load_hour: float
+    late_task_ee: float
+    evening_rest_hours: float
+    recovery_per_rest_hour: float
+    recovery_multiplier: float  # the climate's: support speeds recovery
+    efficiency_loss: float
+
+    @classmethod
+    def of(cls, b: Burnout, c: Climate | None = None) -> Strain:
+        """``c`` only sets the speed of recovery; without it, the neutral climate's (multiplier 1)."""
+        return cls(session_weight=b.session_weight, paperwork_weight=b.paperwork_weight,
+                   after_hours_weight=b.after_hours_weight, ee_per_load_hour=b.ee_per_load_hour,
+                   late_task_ee=b.late_task_ee, evening_rest_hours=b.evening_rest_hours,
+                   recovery_per_rest_hour=b.recovery_per_rest_hour,
+                   recovery_multiplier=1.0 if c is None else recovery_multiplier(c), efficiency_loss=b.efficiency_loss)
+
+    def load_hours(self, session_min: float, desk_min: float, after_min: float) -> float:
+        """Weighted hours of strain in one workday."""
+        return (self.session_weight * session_min + self.paperwork_weight * desk_min
+                + self.after_hours_weight * after_min) / 60.0
+
+    def ee_after_workday(self, ee: float, load_hours: float, late_tasks: int, after_min: float,
+                         susceptibility: float) -> float:
+        """EE at the end of a workday: accrue the day's strain, then recover over the evening that is left."""
+        accrued = ee + susceptibility * self.ee_per_load_hour * load_hours + self.late_task_ee * late_tasks
+        rest_hours = max(0.0, self.evening_rest_hours - after_min / 60.0)
+        return clip_ee(accrued * math.exp(-self.recovery_per_rest_hour * self.recovery_multiplier * rest_hours))
+
+    def desk_slowdown(self, ee: float) -> float:
+        """Multiplier on desk minutes: exhaustion makes paperwork slower (the loss cycle)."""
+        return 1.0 + self.efficiency_loss * ee / EE_MAX
+
+
 def workday_load_hours(session_min: float, desk_min: float, after_min: float, b: Burnout) -> float:
     """Weighted hours of strain in one workday."""
-    return (b.session_weight * session_min + b.paperwork_weight * desk_min + b.after_hours_weight * after_min) / 60.0
+    return Strain.of(b).load_hours(session_min, desk_min, after_min)
 
 
 def recovery_multiplier(c: Climate) -> float:
@@ -53,9 +99,7 @@ def clip_ee(ee: float) -> float:
 def ee_after_workday(ee: float, *, load_hours: float, late_tasks: int, after_min: float, susceptibility: float,
                      b: Burnout, c: Climate) -> float:
     """EE at the end of a workday: accrue the day's strain, then recover over the evening that is left."""
-    accrued = ee + susceptibility * b.ee_per_load_hour * load_hours + b.late_task_ee * late_tasks
-    rest_hours = max(0.0, b.evening_rest_hours - after_min / 60.0)
-    return clip_ee(accrued * math.exp(-b.recovery_per_rest_hour * recovery_multiplier(c) * rest_hours))
+    return Strain.of(b, c).ee_after_workday(ee, load_hours, late_tasks, after_min, susceptibility)
 
 
 def ee_after_rest_day(ee: float, *, b: Burnout, c: Climate) -> float:
@@ -70,7 +114,7 @@ def rest_day_factor(b: Burnout, c: Climate) -> float:
 
 def desk_slowdown(ee: float, b: Burnout) -> float:
     """Multiplier on desk minutes: exhaustion makes paperwork slower (the loss cycle)."""
-    return 1.0 + b.efficiency_loss * ee / EE_MAX
+    return Strain.of(b).desk_slowdown(ee)
 
 
 def effective_hazard_ratio(t: Turnover, c: Climate) -> float:

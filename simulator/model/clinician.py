@@ -77,7 +77,7 @@ class Clinician:
         """Caseload slots: the target, scaled by the onboarding ramp; none while working out notice."""
         if self.notice:
             return 0.0
-        scale = ramp(now - self.hired_at, self.agency.params.turnover.onboarding_weeks) if self.ramping else 1.0
+        scale = ramp(now - self.hired_at, self.agency.rules.onboarding_weeks) if self.ramping else 1.0
         return self.agency.target * scale
 
     def free_slots(self, now: float) -> int:
@@ -100,7 +100,7 @@ class Clinician:
             self.leave_day(day, rules)
             return
         if self.ramping:
-            self.ramping = ramp(agency.env.now - self.hired_at, agency.params.turnover.onboarding_weeks) < 1.0
+            self.ramping = ramp(agency.env.now - self.hired_at, rules.onboarding_weeks) < 1.0
             agency.try_assign()
         tracing = agency.tracing(day)
         plan = self.see_clients(day, rules, tracing)
@@ -216,8 +216,8 @@ class Clinician:
     # -- the diary -------------------------------------------------------------------------------------------
     def book_first(self, client: Client, now: float) -> None:
         """Book an intake (or a transferred client's first session) on the next workday with room for it."""
-        p = self.agency.params
-        minutes = p.workload.intake_session_minutes if client.needs_intake else p.workload.session_minutes
+        rules = self.agency.rules
+        minutes = rules.intake_minutes if client.needs_intake else rules.session_minutes
         day = self.free_day(first_workday_after(now), minutes)
         self.agenda.setdefault(day, []).append(client)
         self.booked[day] = self.booked.get(day, 0.0) + minutes
@@ -285,7 +285,7 @@ class Clinician:
         available = rules.available
         session_in = min(plan.session_min, available)
         overrun = plan.session_min - session_in
-        slowdown = bo.desk_slowdown(self.ee, agency.params.burnout) if rules.burnout else 1.0
+        slowdown = rules.strain.desk_slowdown(self.ee) if rules.burnout else 1.0
         desk = self.desk.work(available - session_in, slowdown=slowdown, today=day, trace=tracing)
         cap = max(0.0, rules.after_hours_cap - overrun)
         evening = _NOTHING_DONE
@@ -294,11 +294,11 @@ class Clinician:
         after = overrun + evening.minutes
         late_new = self.desk.close_day(day)
         if rules.burnout:
-            self.update_ee(session_in, desk.minutes, after, late_new)
-        # A DayRecord's fields in order, status apart as its code: the ledger stores them without building a tuple
-        # per field group (see DayRecord for the meaning of each).
-        agency.log.days.put(_NOTICE if self.notice else _WORK, (
-            day, self.id, len(self.caseload), self.capacity(agency.env.now),
+            self.update_ee(rules.strain, session_in, desk.minutes, after, late_new)
+        # A DayRecord's fields in order, status first as its code: the ledger packs the tuple as it is (see DayRecord
+        # for the meaning of each field).
+        agency.log.days.put((
+            _NOTICE if self.notice else _WORK, day, self.id, len(self.caseload), self.capacity(agency.env.now),
             plan.scheduled, plan.attended, plan.intakes, plan.no_shows, rules.contract, session_in, desk.minutes,
             rules.supervision, 0.0, available - session_in - desk.minutes, after, self.desk.backlog_minutes,
             desk.notes_done + evening.notes_done, desk.notes_late + evening.notes_late, late_new, self.ee))
@@ -306,11 +306,10 @@ class Clinician:
             agency.log.trace.extend(lay_out_day(self.id, day, rules.supervision, plan, desk, evening, available))
         self.climate_and_turnover(rules)
 
-    def update_ee(self, session_min: float, desk_min: float, after_min: float, late_new: int) -> None:
-        p = self.agency.params
-        load = bo.workday_load_hours(session_min, desk_min, after_min, p.burnout)
-        self.ee = bo.ee_after_workday(self.ee, load_hours=load, late_tasks=late_new, after_min=after_min,
-                                      susceptibility=self.susceptibility, b=p.burnout, c=p.climate)
+    def update_ee(self, strain: bo.Strain, session_min: float, desk_min: float, after_min: float,
+                  late_new: int) -> None:
+        load = strain.load_hours(session_min, desk_min, after_min)
+        self.ee = strain.ee_after_workday(self.ee, load, late_new, after_min, self.susceptibility)
 
     def shock(self, points: float) -> None:
         if self.agency.rules.burnout:
@@ -343,8 +342,8 @@ class Clinician:
             if client.clinician is self and client.status is Status.IN_CARE:
                 self.reviews.setdefault(day + 7, []).append(client)
         contract = rules.contract
-        agency.log.days.put(_LEAVE, (
-            day, self.id, len(self.caseload), self.capacity(agency.env.now), 0, 0, 0, 0, contract,
+        agency.log.days.put((
+            _LEAVE, day, self.id, len(self.caseload), self.capacity(agency.env.now), 0, 0, 0, 0, contract,
             0.0, 0.0, 0.0, contract, 0.0, 0.0, self.desk.backlog_minutes, 0, 0, 0, self.ee))
         if agency.tracing(day):
             agency.log.trace.append(TraceSegment(self.id, day, 480, 480 + contract, "leave", "vacation"))

@@ -1,10 +1,11 @@
-"""What one parameter set means for a workday, worked out once instead of at every session.
+"""What one parameter set means for a workday and for the client flow, worked out once instead of at every event.
 
 A workday reads a dozen parameters per session (session length, no-show rate, cadence, the note's size) and a few
-derived figures per day (contracted minutes, the resignation probability at low and high EE). Reading them through
-three levels of frozen models, and recomputing the derived ones, cost as much as the model's own logic. ``DayRules``
-holds them flat; the agency builds one at the start and a new one whenever a timed policy swaps the parameters.
-The values are computed by the same functions the model used per event, so the results are unchanged.
+derived figures per day (contracted minutes, the resignation probability at low and high EE, the burnout formula's
+weights). Reading them through three levels of frozen models, and recomputing the derived ones, cost as much as the
+model's own logic; so did the half-dozen a referral reads on its way to a caseload. ``DayRules`` and ``FlowRules``
+hold them flat; the agency builds them at the start and again whenever a timed policy swaps the parameters. The
+values are computed by the same expressions the model used per event, so the results are unchanged.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from simulator.model import burnout as bo
 from simulator.model.caseload import daily_minutes
 from simulator.scenario import Scenario
 
-__all__ = ["DayRules"]
+__all__ = ["DayRules", "FlowRules"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,8 @@ class DayRules:
     resign_low: float  # daily resignation probability below the high-EE threshold
     resign_high: float  # and at or above it
     high_ee: float
+    strain: bo.Strain  # how the day's hours turn into exhaustion
+    onboarding_weeks: float  # a new hire's ramp to a full caseload
 
     @classmethod
     def of(cls, s: Scenario) -> DayRules:
@@ -60,7 +63,37 @@ class DayRules:
             conflict_probability=s.climate.conflict_incidents_per_year / worked_days,
             conflict_shock=s.climate.conflict_ee_shock, turnover=s.turnover.enabled,
             resign_low=_daily_resignation(s, 0.0), resign_high=_daily_resignation(s, math.inf),
-            high_ee=s.burnout.high_ee_threshold,
+            high_ee=s.burnout.high_ee_threshold, strain=bo.Strain.of(s.burnout, s.climate),
+            onboarding_weeks=s.turnover.onboarding_weeks,
+        )
+
+
+_ADMIN_MINUTES_PER_DAY = 480.0  # an admin worker's working minutes in a day, spread over a 7-day week below
+
+
+@dataclass(frozen=True, slots=True)
+class FlowRules:
+    admin_step: bool  # referrals are processed by the admin pool before they join the waitlist
+    admin_days: float  # one referral's processing time (0 without the admin step)
+    intake_paperwork_on_clinician: bool  # no admin pool: the intake paperwork lands on the clinician
+    patience_days: float | None  # mean waitlist patience (None: nobody gives up)
+    geometric: bool  # episodes end after a geometric count of sessions, else after an exponential time
+    mean_sessions: float
+    episode_days: float  # mean length of a time-limited episode
+    transfer_ee: float  # EE shock to a clinician who takes over a transferred client
+
+    @classmethod
+    def of(cls, s: Scenario) -> FlowRules:
+        demand = s.demand
+        admin_step = s.staff.admin_staff > 0 and demand.intake_admin_minutes > 0
+        return cls(
+            admin_step=admin_step,
+            admin_days=demand.intake_admin_minutes / _ADMIN_MINUTES_PER_DAY * 7 / 5 if admin_step else 0.0,
+            intake_paperwork_on_clinician=s.staff.admin_staff == 0,
+            patience_days=None if demand.patience_weeks is None else 7.0 * demand.patience_weeks,
+            geometric=demand.episode_distribution == "geometric", mean_sessions=demand.mean_sessions_per_episode,
+            episode_days=7.0 * demand.mean_sessions_per_episode / demand.sessions_per_week,
+            transfer_ee=s.burnout.transfer_client_ee,
         )
 
 

@@ -1,0 +1,85 @@
+"""The event log's tables: what is appended is read back, field by field; what cannot be stored is refused."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from simulator.events import DAY_FIELDS, STATUSES, DayRecord, Event, Kind, day_table, event_table
+
+_whole = st.integers(-(2**31), 2**31 - 1)
+_real = st.floats(allow_nan=False, allow_infinity=True, width=64)
+_events = st.builds(Event, _real, st.sampled_from([kind.value for kind in Kind]), _whole, _whole, _real)
+
+
+@given(st.lists(_events, max_size=40))
+def test_events_read_back_as_appended_whole_numbers_as_int(records: list[Event]) -> None:
+    table = event_table()
+    for record in records:
+        table.append(record)
+    assert len(table) == len(records)
+    assert list(table) == records
+    assert [table[i] for i in range(-len(records), 0)] == records
+    assert all(type(read.clinician) is int and type(read.time) is float for read in table)
+    if records:
+        np.testing.assert_array_equal(table.column("time"), [r.time for r in records])
+        np.testing.assert_array_equal(table.column_view("client"), [r.client for r in records])
+        assert table.column_view("client").dtype == np.int32
+        assert list(table.texts()) == [r.kind for r in records]
+
+
+def _day(**changes: object) -> DayRecord:
+    values: dict[str, object] = dict.fromkeys(DAY_FIELDS, 1.5)
+    values |= {"day": 3, "clinician": 7, "status": "notice", "caseload": 12, "scheduled": 6, "attended": 5,
+               "intakes": 1, "no_shows": 1, "notes_done": 4, "notes_late": 2, "late_new": 0}
+    return DayRecord(**(values | changes))  # type: ignore[arg-type]
+
+
+def test_a_day_record_round_trips_and_its_columns_keep_their_types() -> None:
+    table = day_table()
+    records = [_day(), _day(day=4, ee=math.pi, status="leave"), _day(day=5, status="work", capacity=0.25)]
+    for record in records:
+        table.append(record)
+    assert list(table) == records
+    assert table[1].ee == math.pi  # floats are stored as doubles, not rounded
+    assert table.column_view("day").dtype == np.int32
+    assert table.column_view("ee").dtype == np.float64
+    np.testing.assert_array_equal(table.codes(), [STATUSES.index(r.status) for r in records])
+    with pytest.raises(ValueError, match="text field"):
+        table.column("status")
+
+
+@pytest.mark.parametrize("bad", [{"day": 2.5}, {"caseload": 2**31}, {"notes_done": -(2**31) - 1}])
+def test_a_whole_number_field_refuses_a_fraction_or_a_number_beyond_32_bits(bad: dict[str, object]) -> None:
+    table = day_table()
+    table.append(_day())
+    with pytest.raises(ValueError, match="whole-number field"):
+        table.append(_day(**bad))
+    assert list(table) == [_day()]  # the refused record left nothing behind
+
+
+def test_tables_compare_by_content() -> None:
+    first, second = event_table(), event_table()
+    for table in (first, second):
+        table.append(Event(1.0, "referral", -1, 4, 0.0))
+    assert first == second
+    assert first == [Event(1.0, "referral", -1, 4, 0.0)]
+    second.append(Event(2.0, "assign", 0, 4, 1.0))
+    assert first != second
+
+
+def test_a_column_view_is_read_only_and_holds_the_table_while_it_lives() -> None:
+    table = event_table()
+    table.append(Event(1.0, "referral", -1, 4, 0.0))
+    view = table.column_view("time")
+    with pytest.raises(ValueError, match="read-only"):
+        view[0] = 2.0
+    with pytest.raises(BufferError):
+        table.append(Event(2.0, "referral", -1, 5, 0.0))
+    del view
+    table.append(Event(2.0, "referral", -1, 5, 0.0))
+    assert len(table) == 2
