@@ -41,3 +41,20 @@ def test_import_and_cli_start_without_salib_scipy_or_dask() -> None:
             "print(','.join(m for m in ('SALib', 'scipy', 'distributed') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+def test_simulate_leaves_the_garbage_collector_as_it_found_it() -> None:
+    # A run pauses the cyclic collector (it would only traverse a heap with no cyclic garbage); the caller's
+    # setting must come back either way.
+    import gc
+
+    scenario = simulator.Scenario().with_changes({"horizon_weeks": 6, "warmup_weeks": 1, "staff.clinicians": 3})
+    assert gc.isenabled()
+    simulator.simulate(scenario)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        simulator.simulate(scenario)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
