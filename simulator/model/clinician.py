@@ -73,12 +73,15 @@ class Clinician:
         self.first_day = first_workday_after(hired_at)  # the first workday event this clinician takes part in
 
     # -- capacity -------------------------------------------------------------------------------------------
-    def capacity(self, now: float) -> float:
-        """Caseload slots: the target, scaled by the onboarding ramp; none while working out notice."""
+    def capacity(self, now: float | None = None) -> float:
+        """Caseload slots at ``now`` (by default the clock, which is read only for a new hire: reading SimPy's
+        clock is a Python call): the target, scaled by the onboarding ramp; none while working out notice."""
         if self.notice:
             return 0.0
-        scale = ramp(now - self.hired_at, self.agency.rules.onboarding_weeks) if self.ramping else 1.0
-        return self.agency.target * scale
+        if not self.ramping:
+            return self.agency.target * 1.0
+        days = (self.agency.env.now if now is None else now) - self.hired_at
+        return self.agency.target * ramp(days, self.agency.rules.onboarding_weeks)
 
     def free_slots(self, now: float) -> int:
         if not (self.ramping or self.notice):  # the common case, asked at every discharge: the whole target
@@ -298,7 +301,7 @@ class Clinician:
         # A DayRecord's fields in order, status first as its code: the ledger packs the tuple as it is (see DayRecord
         # for the meaning of each field).
         agency.log.days.put((
-            _NOTICE if self.notice else _WORK, day, self.id, len(self.caseload), self.capacity(agency.env.now),
+            _NOTICE if self.notice else _WORK, day, self.id, len(self.caseload), self.capacity(),
             plan.scheduled, plan.attended, plan.intakes, plan.no_shows, rules.contract, session_in, desk.minutes,
             rules.supervision, 0.0, available - session_in - desk.minutes, after, self.desk.backlog_minutes,
             desk.notes_done + evening.notes_done, desk.notes_late + evening.notes_late, late_new, self.ee))
@@ -343,7 +346,7 @@ class Clinician:
                 self.reviews.setdefault(day + 7, []).append(client)
         contract = rules.contract
         agency.log.days.put((
-            _LEAVE, day, self.id, len(self.caseload), self.capacity(agency.env.now), 0, 0, 0, 0, contract,
+            _LEAVE, day, self.id, len(self.caseload), self.capacity(), 0, 0, 0, 0, contract,
             0.0, 0.0, 0.0, contract, 0.0, 0.0, self.desk.backlog_minutes, 0, 0, 0, self.ee))
         if agency.tracing(day):
             agency.log.trace.append(TraceSegment(self.id, day, 480, 480 + contract, "leave", "vacation"))

@@ -8,7 +8,6 @@ day ``D`` is on time if finished by the end of day ``D``; once a day ends with i
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from enum import StrEnum
 
 from simulator.scenario import Distribution, Scenario
@@ -67,12 +66,17 @@ def _lognormal(d: Distribution) -> tuple[float, float]:
     return lognormal_params(d.mean, d.sd)
 
 
-@dataclass
 class DeskResult:
-    minutes: float = 0.0  # clock minutes spent
-    notes_done: int = 0
-    notes_late: int = 0
-    chunks: list[tuple[str, float]] = field(default_factory=list)  # (kind, clock minutes), only when traced
+    """What a spell at the desk got done. (A plain class, not a dataclass: compiled, a dataclass is built through
+    its generated Python ``__init__``, which cost more than the desk work of a typical day.)"""
+
+    __slots__ = ("chunks", "minutes", "notes_done", "notes_late")
+
+    def __init__(self) -> None:
+        self.minutes = 0.0  # clock minutes spent
+        self.notes_done = 0
+        self.notes_late = 0
+        self.chunks: list[tuple[str, float]] = []  # (kind, clock minutes), only when traced
 
 
 class _Bucket:
