@@ -39,7 +39,7 @@ def simulate(scenario: Scenario, *, replication: int = 0, seed: int | None = Non
     agency.start()
     # The run allocates millions of short-lived tuples and lists but leaves almost no cyclic garbage (about 10,000
     # objects in a baseline replication, the agency's own object graph, freed with it), so the cyclic collector's
-    # passes over the growing heap are wasted work: 5.8 % of a replication's instructions (benchmarks/README.md).
+    # passes over the growing heap are wasted work: 3-6 % of a replication's instructions (benchmarks/README.md).
     collecting = gc.isenabled()
     gc.disable()
     try:
