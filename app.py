@@ -11,6 +11,7 @@ import os
 import streamlit as st
 
 from simulator.experiment import ReplicationResult
+from simulator.scenario import Scenario
 from simulator.sweep import Sweep
 from ui.runner import Runner, WorkerCrashError, experiment_from
 from ui.sensitivity import AppSweep, sweep_form, sweep_result
@@ -82,6 +83,12 @@ def sensitivity(request: Request | None) -> None:
     sweep_result(st.session_state.get("sweep"))
 
 
+def _run_line(label: str, reference_label: str, scenario: Scenario, replications: int, seed: int) -> str:
+    """One line that says what a paired run is: both sides and every setting that changes its figures."""
+    return (f"**{label}** against **{reference_label}**, {replications} paired replications of "
+            f"{scenario.horizon_weeks} weeks ({scenario.warmup_weeks} of warm-up), seed {seed}")
+
+
 def _kept_label(request: Request, runs: dict[str, AppRun]) -> str:
     number = int(next(reversed(runs)).split()[0][1:]) + 1 if runs else 1  # numbers go on after old runs are dropped
     return f"#{number} {request.label}"
@@ -101,8 +108,8 @@ def main() -> None:
     button, what = st.columns([1, 5], vertical_alignment="center")
     clicked = button.button("Run", type="primary", width="stretch", key="run", disabled=request is None)
     if request is not None:
-        what.markdown(f"**{request.label}** against **{request.reference_label}**, {request.replications} "
-                      f"paired replications of {request.scenario.horizon_weeks} weeks, seed {request.seed}")
+        what.markdown(_run_line(request.label, request.reference_label, request.scenario, request.replications,
+                                request.seed))
     status = st.container()
     if request is not None and clicked:
         with status:
@@ -124,6 +131,10 @@ def main() -> None:
         return
     shown = st.selectbox("Showing run", list(runs), key="shown_run") if len(runs) > 1 else next(iter(runs))
     current = runs[shown]
+    # The line beside Run says what the sidebar asks for; once an input changes, or an older run is chosen, the
+    # figures below are from another run, so they carry their own line (in the status slot: the tabs stay put).
+    status.caption("Figures from " + _run_line(shown, current.reference_label, current.scenario,
+                                               len(current.policy.summary), current.policy.seed))
     tabs = st.tabs(["Answer", "Story over time", "A clinician's week", "Time split", "Compare runs",
                     "Sensitivity", "About the model"])
     with tabs[0]:

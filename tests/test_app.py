@@ -7,6 +7,7 @@ input is explained without breaking anything else on the page.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -190,6 +191,28 @@ def test_new_seed_gives_another_seed() -> None:
     before = at.number_input(key="seed").value
     next(b for b in at.button if b.label == "New seed").click().run()
     assert at.number_input(key="seed").value != before
+
+
+RUN_LINE = re.compile(r"(\d+) paired replications of (\d+) weeks \((\d+) of warm-up\), seed (\d+)")
+
+
+def test_the_figures_say_which_run_they_are_from_after_the_sidebar_moves_on() -> None:
+    at = press_run(shorten(fresh()))  # 2 replications of 30 weeks, 5 of warm-up
+    at.slider(key="replications").set_value(3)
+    at.number_input(key="warmup:baseline.yaml").set_value(4)
+    at.run()
+    # beside Run: what pressing it would do now
+    assert any(RUN_LINE.search(m.value) and "3 paired replications of 30 weeks (4 of warm-up)" in m.value
+               for m in at.markdown)
+    # above the figures: the run they come from, with settings that reproduce them
+    line = next(c.value for c in at.caption if c.value.startswith("Figures from"))
+    found = RUN_LINE.search(line)
+    assert found is not None, line
+    replications, weeks, warmup, seed = (int(g) for g in found.groups())
+    assert (replications, weeks, warmup) == (2, 30, 5)
+    scenario = runs(at)[-1].scenario.with_changes({"horizon_weeks": weeks, "warmup_weeks": warmup})
+    direct = run_experiment(scenario, replications=replications, seed=seed, jobs=1).summary
+    assert metric_values(at)["Sessions delivered"] == f"{direct.sessions_per_week.mean():,.0f} /week"
 
 
 def _card_order() -> list[str]:
