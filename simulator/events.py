@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from simulator.ledger import RecordTable
 
@@ -106,7 +106,7 @@ class TraceSegment(NamedTuple):
 
 
 #: Kinds as the small integer codes the event table stores (``Kind`` order, append-only like the enum).
-KIND_CODES: dict[str, int] = {kind.value: code for code, kind in enumerate(Kind)}
+KIND_CODES: Final[dict[str, int]] = {kind.value: code for code, kind in enumerate(Kind)}
 STATUSES: tuple[str, ...] = ("work", "leave", "notice")
 _EVENT_FIELDS = ("time", "kind", "clinician", "client", "value")
 

@@ -114,7 +114,7 @@ def run(scenario: Scenario, seed: int) -> tuple[Agency, EventLog, list[AdminPool
     for policy in sorted(scenario.policies, key=lambda p: p.at_week):
         applied = 7.0 * policy.at_week + DAY_START / 2  # when Agency.policies applies it
         if applied < agency.log.horizon_days:
-            agency.env.run(until=applied + 1e-9)
+            agency.run(until=applied + 1e-9)
             if agency.admin is not pools[-1]:
                 pools.append(agency.admin)
     return agency, agency.run(), pools

@@ -13,6 +13,7 @@ import pytest
 from simulator.events import Kind
 from simulator.experiment import ExperimentResult, run_experiment
 from simulator.model import simulate
+from simulator.model.agency import Agency
 from simulator.scenario import Scenario
 from simulator.streams import STREAM_NAMES, Streams
 
@@ -37,6 +38,33 @@ def test_same_seed_gives_an_identical_event_log() -> None:
     assert len(first.events) > 1000
     assert first.events == second.events
     assert first.days == second.days
+
+
+def test_a_run_in_stages_equals_a_run_straight_through_and_the_agency_clock_is_simpys() -> None:
+    # The model reads the time from Agency.now, which Agency.run keeps; check it is SimPy's clock after every step,
+    # and that stopping and going on (as the conservation tests do at each policy) changes nothing.
+    staged = Agency(SMALL, Streams(SMALL.seed, 1))
+    staged.start()
+    step, agreed = staged.env.step, []
+
+    def checked_step() -> None:
+        step()
+        agreed.append(staged.now == staged.env.now)
+
+    staged.env.step = checked_step  # type: ignore[method-assign]
+    staged.run(until=100.3)
+    steps = staged.log.sim_events
+    assert steps > 0
+    assert len(agreed) == steps
+    assert staged.env.peek() >= 100.3
+    log = staged.run()
+    assert log.sim_events > steps
+    assert len(agreed) == log.sim_events
+    assert all(agreed)
+    straight = simulate(SMALL, replication=1)
+    assert log.events == straight.events
+    assert log.days == straight.days
+    assert log.sim_events == straight.sim_events
 
 
 def test_serial_equals_parallel(three: ExperimentResult) -> None:

@@ -74,13 +74,13 @@ class Clinician:
 
     # -- capacity -------------------------------------------------------------------------------------------
     def capacity(self, now: float | None = None) -> float:
-        """Caseload slots at ``now`` (by default the clock, which is read only for a new hire: reading SimPy's
-        clock is a Python call): the target, scaled by the onboarding ramp; none while working out notice."""
+        """Caseload slots at ``now`` (by default, the agency's clock): the target, scaled by the onboarding ramp;
+        none while working out notice."""
         if self.notice:
             return 0.0
         if not self.ramping:
             return self.agency.target * 1.0
-        days = (self.agency.env.now if now is None else now) - self.hired_at
+        days = (self.agency.now if now is None else now) - self.hired_at
         return self.agency.target * ramp(days, self.agency.rules.onboarding_weeks)
 
     def free_slots(self, now: float) -> int:
@@ -103,7 +103,7 @@ class Clinician:
             self.leave_day(day, rules)
             return
         if self.ramping:
-            self.ramping = ramp(agency.env.now - self.hired_at, rules.onboarding_weeks) < 1.0
+            self.ramping = ramp(agency.now - self.hired_at, rules.onboarding_weeks) < 1.0
             agency.try_assign()
         tracing = agency.tracing(day)
         plan = self.see_clients(day, rules, tracing)
@@ -241,9 +241,14 @@ class Clinician:
         if client.needs_intake:  # a missed intake is rebooked like a first appointment
             self.book_first(client, day + 1)
             return
-        if client.weekday < 0:
-            client.weekday = min(range(5), key=self.weekday_load.__getitem__)
-            self.weekday_load[client.weekday] += 1
+        if client.weekday < 0:  # the least loaded weekday, the first of equals (``min`` with a key, unrolled)
+            load = self.weekday_load
+            weekday = 0
+            for other in range(1, 5):
+                if load[other] < load[weekday]:
+                    weekday = other
+            client.weekday = weekday
+            load[weekday] += 1
         rules = self.agency.rules
         target = day + rules.cadence_days
         if rules.weekly:  # keep the client's regular weekday
@@ -322,7 +327,7 @@ class Clinician:
         agency = self.agency
         if agency.climate.random() < rules.conflict_probability:
             self.shock(rules.conflict_shock)
-            agency.log.add(agency.env.now, Kind.CONFLICT, self.id, -1, rules.conflict_shock)
+            agency.log.add(agency.now, Kind.CONFLICT, self.id, -1, rules.conflict_shock)
         self.maybe_resign(rules)
 
     def maybe_resign(self, rules: DayRules) -> None:
