@@ -33,7 +33,7 @@ _CODE = "_code"  # the text field's column in the structured array (a name no re
 class RecordTable(Sequence[R], Generic[R]):
     """Records with one text field (from a fixed vocabulary) and otherwise numbers, appended in order."""
 
-    __slots__ = ("_dtype", "_fields", "_ints", "_make", "_pack", "_rows", "_struct", "_text", "_vocabulary", "code")
+    __slots__ = ("_dtype", "_fields", "_make", "_pack", "_rows", "_struct", "_text", "_vocabulary", "code")
 
     def __init__(self, make: Callable[..., R], fields: Sequence[str], *, text: str, vocabulary: Sequence[str],
                  ints: Sequence[str]) -> None:
@@ -43,11 +43,9 @@ class RecordTable(Sequence[R], Generic[R]):
         self._vocabulary = tuple(vocabulary)
         self.code = {word: code for code, word in enumerate(self._vocabulary)}  # text -> code
         numeric = [name for name in self._fields if name != text]
-        self._ints = frozenset(i for i, name in enumerate(numeric) if name in ints)  # positions among the numbers
         # '<': little-endian, standard sizes, no padding, so the numpy dtype below describes the same bytes.
-        self._struct = struct.Struct("<b" + "".join("i" if i in self._ints else "d" for i in range(len(numeric))))
-        self._dtype = np.dtype([(_CODE, "<i1")] + [(name, "<i4" if i in self._ints else "<f8")
-                                                   for i, name in enumerate(numeric)])
+        self._struct = struct.Struct("<b" + "".join("i" if name in ints else "d" for name in numeric))
+        self._dtype = np.dtype([(_CODE, "<i1")] + [(name, "<i4" if name in ints else "<f8") for name in numeric])
         self._pack: Callable[..., bytes] = self._struct.pack  # bound once: it is called for every record
         self._rows = bytearray()
 
