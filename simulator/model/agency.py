@@ -216,8 +216,8 @@ class Agency:
         One SimPy alarm serves the earliest finish, and when it rings every later finish that comes before SimPy's
         next event (and before the end of the run) is handled in the same step, the agency's clock set to each
         finish in turn: nothing else can happen in between, so the order is the one a timeout per referral gave,
-        and each join sees the clock it would have seen. (A timeout per referral cost about 6,500 instructions of
-        interpreted SimPy, a tenth of a replication's.) What a join starts is timed from the agency's clock, not
+        and each join sees the clock it would have seen. (A timeout per referral cost about 7,000 instructions of
+        interpreted SimPy, 8 % of a replication's.) What a join starts is timed from the agency's clock, not
         SimPy's (``place``), since SimPy's still reads the alarm's time.
         """
         if alarm != self._intake_alarm:
