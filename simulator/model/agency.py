@@ -163,7 +163,7 @@ class Agency:
         With an admin step, a referral's arrival changes nothing that anything else reads until its intake
         processing ends: it is logged, given its id and queued at the admin pool, whose finish time is known at
         once (``AdminPool``). So the week's referrals are handled when they are drawn, each at its own arrival
-        time, and only their admin completions are SimPy events: half a run's events fewer, same results. Without
+        time, with no SimPy event of their own, and their completions are handled by ``intake_done``. Without
         an admin step a referral joins the waitlist on arrival, and from the first arrival at or after a pending
         policy (which may change the admin step) on, each referral waits for its arrival as an event of its own.
         """
