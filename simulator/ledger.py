@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar, cast, overload
 
 import numpy as np
 
@@ -46,7 +46,9 @@ class RecordTable(Sequence[R], Generic[R]):
         # '<': little-endian, standard sizes, no padding, so the numpy dtype below describes the same bytes.
         self._struct = struct.Struct("<b" + "".join("i" if name in ints else "d" for name in numeric))
         self._dtype = np.dtype([(_CODE, "<i1")] + [(name, "<i4" if name in ints else "<f8") for name in numeric])
-        self._pack: Callable[..., bytes] = self._struct.pack  # bound once: it is called for every record
+        # Bound once, as it is called for every record. Typed ``object`` because compiled, an attribute typed as a
+        # callable is read through a generic attribute lookup (about 150 instructions), an ``object`` one directly.
+        self._pack: object = self._struct.pack
         self._rows = bytearray()
 
     # -- writing ---------------------------------------------------------------------------------------------
@@ -58,7 +60,7 @@ class RecordTable(Sequence[R], Generic[R]):
         """Append a record given as its text field's code followed by its numbers in field order (the fast path:
         the tuple is handed to ``struct`` as it is)."""
         try:
-            self._rows += self._pack(*row)
+            self._rows += cast("Callable[..., bytes]", self._pack)(*row)
         except struct.error as error:
             raise ValueError(f"record {row[1:]} does not fit its table: a whole-number field holds a fraction or "
                              f"does not fit in 32 bits ({error})") from None

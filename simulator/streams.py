@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-__all__ = ["STREAM_NAMES", "Stream", "Streams", "lognormal_params"]
+__all__ = ["STREAM_NAMES", "Stream", "Streams", "geometric_log_q", "lognormal_params"]
 
 #: Append-only: never reorder or rename, only add at the end (names, not positions, key the streams, but the
 #: list is the registry that catches typos).
@@ -37,6 +37,11 @@ def lognormal_params(mean: float, sd: float) -> tuple[float, float]:
     """(mu, sigma) of the lognormal with this mean and sd (cached: the same few pairs recur all run)."""
     sigma2 = math.log1p((sd / mean) ** 2)
     return math.log(mean) - sigma2 / 2, math.sqrt(sigma2)
+
+
+def geometric_log_q(mean: float) -> float:
+    """``log1p(-1 / mean)``, the divisor of a geometric draw with this mean; 0 for a mean of 1 or less (always 1)."""
+    return math.log1p(-1.0 / mean) if mean > 1.0 else 0.0
 
 
 class Stream:
@@ -89,10 +94,15 @@ class Stream:
 
     def geometric(self, mean: float) -> int:
         """A count >= 1 with this mean (geometric on 1, 2, ...)."""
-        if mean <= 1.0:
+        return self.geometric_log_q(geometric_log_q(mean))
+
+    def geometric_log_q(self, log_q: float) -> int:
+        """``geometric`` for the mean whose ``geometric_log_q`` is given: for a caller that draws many counts with
+        one mean (the same draw, without recomputing the logarithm each time)."""
+        if log_q == 0.0:
             return 1
         u = self.random()
-        return 1 + int(math.log1p(-u) / math.log1p(-1.0 / mean))
+        return 1 + int(math.log1p(-u) / log_q)
 
     def poisson(self, lam: float) -> int:
         return int(self.rng.poisson(lam))

@@ -10,11 +10,17 @@ policy switches the admin step on or off in the middle of a week.
 
 from __future__ import annotations
 
+import heapq
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator.events import Kind
 from simulator.model import simulate
+from simulator.model.admin import AdminPool, Finishes
+from simulator.model.clients import Client
 from simulator.scenario import Scenario
 
 _ADMIN_DAYS_PER_MINUTE = 1 / 480 * 7 / 5  # an admin worker's 480 minutes a day, spread over a 7-day week
@@ -80,3 +86,45 @@ def test_a_policy_in_mid_week_changes_the_admin_step_for_the_referrals_that_arri
     expected = _pool(arrivals[processed], 1, minutes * _ADMIN_DAYS_PER_MINUTE)
     done = ~np.isnan(joins[processed])
     np.testing.assert_allclose(joins[processed][done], expected[done], rtol=0, atol=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.floats(0.0, 50.0)), max_size=3000))
+def test_finishes_pop_in_the_order_of_a_heap(steps: list[tuple[bool, float]]) -> None:
+    """``Finishes`` against ``heapq`` of (finish, order queued): the same referrals in the same order, the same
+    answer to "is the new one first?", through runs of in-order appends, out-of-order inserts and compactions."""
+    queue, heap = Finishes(), []
+    pool = AdminPool(1, 0.0)
+    last = 0.0
+    for order, (pop, value) in enumerate(steps):
+        if pop and heap:
+            _, _, expected = heapq.heappop(heap)
+            client, taken_from = queue.pop()
+            assert client is expected
+            assert taken_from is pool
+        else:
+            # Mostly in order, as a FIFO pool with one service time finishes; now and then earlier, or a tie.
+            finish = last + value if value > 5.0 else (last if value < 1.0 else max(0.0, last - value))
+            last = max(last, finish)
+            client = Client(order, 0.0)
+            heapq.heappush(heap, (finish, order, client))
+            assert queue.push(finish, client, pool) == (heap[0][2] is client)
+        assert len(queue) == len(heap)
+        if heap:
+            assert queue.first() == heap[0][0]
+
+
+def test_finishes_keep_their_order_through_a_long_backlog() -> None:
+    """A backlog that never empties: finished entries are dropped from the front (compaction) without losing or
+    reordering the rest, including an out-of-order insert after the drop."""
+    queue, pool = Finishes(), AdminPool(1, 0.0)
+    clients = [Client(k, 0.0) for k in range(5001)]
+    for k in range(5000):
+        queue.push(float(k), clients[k], pool)
+    popped = [queue.pop()[0].id for _ in range(3000)]
+    assert popped == list(range(3000))
+    assert len(queue) == 2000
+    assert queue.push(3500.5, clients[5000], pool) is False  # lands between 3500 and 3501
+    rest = [queue.pop()[0].id for _ in range(2001)]
+    assert rest == [*range(3000, 3501), 5000, *range(3501, 5000)]
+    assert len(queue) == 0

@@ -6,18 +6,17 @@ scenario is never modified: a timed policy swaps in a new frozen scenario as ``A
 
 from __future__ import annotations
 
-import functools
 import gc
-import heapq
 import math
 from collections.abc import Collection, Generator
+from functools import partial
 from typing import Any
 
 import simpy
 
 from simulator.events import EventLog, Kind
 from simulator.model import staffing
-from simulator.model.admin import AdminPool
+from simulator.model.admin import AdminPool, Finishes
 from simulator.model.caseload import target_caseload
 from simulator.model.clients import Client, Status, Waitlist
 from simulator.model.clinician import DAY_START, Clinician, first_workday_after, next_workday
@@ -65,9 +64,7 @@ class Agency:
         self.waitlist = Waitlist()
         self.patience = Patience(self.env, self.renege)
         self.admin = AdminPool(max(1, scenario.staff.admin_staff), 0.0)
-        # Referrals in admin processing, by finish time: (finish, order queued, client, its pool), under one alarm.
-        self.intake: list[tuple[float, int, Client, AdminPool]] = []
-        self._intake_queued = 0
+        self.intake = Finishes()  # referrals in admin processing, under one alarm
         self._intake_alarm = 0  # the serial of the alarm that counts (older alarms ring and do nothing)
         self._end = self.log.horizon_days  # where the current run stops (run)
         self.target = target_caseload(scenario)
@@ -199,16 +196,14 @@ class Agency:
             self.join_waitlist(client)
 
     def queue_intake(self, finish: float, client: Client, pool: AdminPool) -> None:
-        heapq.heappush(self.intake, (finish, self._intake_queued, client, pool))
-        self._intake_queued += 1
-        if self.intake[0][1] == self._intake_queued - 1:  # the new referral finishes first: the alarm moves
+        if self.intake.push(finish, client, pool):  # the new referral finishes first: the alarm moves
             self._set_intake_alarm()
 
     def _set_intake_alarm(self) -> None:
         self._intake_alarm += 1
         # From SimPy's clock, which after a batch lags behind the agency's (intake_done).
-        alarm = self.env.timeout(max(0.0, self.intake[0][0] - self.env.now))
-        alarm.callbacks.append(functools.partial(self.intake_done, self._intake_alarm))
+        alarm = self.env.timeout(max(0.0, self.intake.first() - self.env.now))
+        alarm.callbacks.append(partial(self.intake_done, self._intake_alarm))
 
     def intake_done(self, alarm: int, _event: simpy.Event) -> None:
         """Referrals whose admin processing ends join the waitlist, each at its finish time.
@@ -225,11 +220,11 @@ class Agency:
         intake, env = self.intake, self.env
         first = True
         while intake:
-            finish = intake[0][0]
+            finish = intake.first()
             if not first and (finish >= env.peek() or finish >= self._end):
                 break
             first = False
-            _, _, client, pool = heapq.heappop(intake)
+            client, pool = intake.pop()
             self.now = finish
             pool.holding -= 1
             self.join_waitlist(client)
@@ -301,13 +296,13 @@ class Agency:
         clinician.caseload.add(client)
         if flow.geometric:
             client.sessions_done = 0
-            client.sessions_needed = self.episodes.geometric(flow.mean_sessions)
+            client.sessions_needed = self.episodes.geometric_log_q(flow.sessions_log_q)
             return
         length = self.episodes.exponential(flow.episode_days)
         env_now = self.env.now
         # From the agency's clock: in a batch of admin completions (intake_done) SimPy's clock lags behind it.
         timer = self.env.timeout(length if now == env_now else now + length - env_now)
-        timer.callbacks.append(functools.partial(self.episode_over, client, client.token))
+        timer.callbacks.append(partial(self.episode_over, client, client.token))
 
     def episode_over(self, client: Client, token: int, _: simpy.Event) -> None:
         if client.token == token and client.status is Status.IN_CARE:

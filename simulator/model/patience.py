@@ -13,10 +13,10 @@ deadline, because SimPy schedules by delay, not by time; the deadline, not the c
 
 from __future__ import annotations
 
-import functools
-import heapq
 import math
 from collections.abc import Callable
+from functools import partial
+from heapq import heappop, heappush
 
 import simpy
 
@@ -49,7 +49,7 @@ class Patience:
         due = self._due.get(deadline)
         if due is None:
             self._due[deadline] = [(client, client.token)]
-            heapq.heappush(self._heap, deadline)
+            heappush(self._heap, deadline)
         else:
             due.append((client, client.token))
         if deadline < self._alarm_at:
@@ -58,7 +58,7 @@ class Patience:
     def _set_alarm(self) -> None:
         heap, due = self._heap, self._due
         while heap and not any(_still_waiting(entry) for entry in due[heap[0]]):
-            del due[heapq.heappop(heap)]
+            del due[heappop(heap)]
         if not heap:
             self._alarm_at = math.inf
             return
@@ -68,7 +68,7 @@ class Patience:
             self._alarms.add(deadline)
             # never negative: after an alarm that rang a rounding error late, the next deadline may be that close
             alarm = self._env.timeout(max(0.0, deadline - self._env.now))
-            alarm.callbacks.append(functools.partial(self._ring, deadline))
+            alarm.callbacks.append(partial(self._ring, deadline))
 
     def _ring(self, deadline: float, _: simpy.Event) -> None:
         self._alarms.discard(deadline)
@@ -76,7 +76,7 @@ class Patience:
             return  # an earlier deadline took over the alarm, and this one is handled when it is due
         heap, due = self._heap, self._due
         while heap and heap[0] <= deadline:
-            at = heapq.heappop(heap)
+            at = heappop(heap)
             for entry in due.pop(at):
                 if _still_waiting(entry):
                     self._give_up(entry[0], at)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from simulator.model import burnout as bo
 from simulator.model.caseload import daily_minutes
 from simulator.scenario import Scenario
+from simulator.streams import geometric_log_q
 
 __all__ = ["DayRules", "FlowRules"]
 
@@ -79,6 +80,7 @@ class FlowRules:
     patience_days: float | None  # mean waitlist patience (None: nobody gives up)
     geometric: bool  # episodes end after a geometric count of sessions, else after an exponential time
     mean_sessions: float
+    sessions_log_q: float  # log1p(-1 / mean_sessions), the geometric draw's divisor (0 when the mean is 1 or less)
     episode_days: float  # mean length of a time-limited episode
     transfer_ee: float  # EE shock to a clinician who takes over a transferred client
 
@@ -92,6 +94,7 @@ class FlowRules:
             intake_paperwork_on_clinician=s.staff.admin_staff == 0,
             patience_days=None if demand.patience_weeks is None else 7.0 * demand.patience_weeks,
             geometric=demand.episode_distribution == "geometric", mean_sessions=demand.mean_sessions_per_episode,
+            sessions_log_q=geometric_log_q(demand.mean_sessions_per_episode),
             episode_days=7.0 * demand.mean_sessions_per_episode / demand.sessions_per_week,
             transfer_ee=s.burnout.transfer_client_ee,
         )
