@@ -93,7 +93,8 @@ def test_a_policy_in_mid_week_changes_the_admin_step_for_the_referrals_that_arri
 def test_finishes_pop_in_the_order_of_a_heap(steps: list[tuple[bool, float]]) -> None:
     """``Finishes`` against ``heapq`` of (finish, order queued): the same referrals in the same order, the same
     answer to "is the new one first?", through runs of in-order appends, out-of-order inserts and compactions."""
-    queue, heap = Finishes(), []
+    queue = Finishes()
+    heap: list[tuple[float, int, Client]] = []
     pool = AdminPool(1, 0.0)
     last = 0.0
     for order, (pop, value) in enumerate(steps):
