@@ -33,7 +33,7 @@ COMPILED: tuple[str, ...] = (
     "simulator/events.py", "simulator/ledger.py", "simulator/streams.py",
     "simulator/model/admin.py", "simulator/model/agency.py", "simulator/model/burnout.py",
     "simulator/model/caseload.py", "simulator/model/clients.py", "simulator/model/clinician.py",
-    "simulator/model/desk.py", "simulator/model/patience.py", "simulator/model/rules.py",
+    "simulator/model/desk.py", "simulator/model/diary.py", "simulator/model/patience.py", "simulator/model/rules.py",
     "simulator/model/staffing.py", "simulator/model/workday.py",
 )
 #: The C code mypyc generates for all of them together, which each compiled module imports.

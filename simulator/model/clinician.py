@@ -13,13 +13,14 @@ workday event calls on them, the way an interrupt ends a machine's process in Si
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from simulator.events import STATUSES, Kind, TraceSegment
 from simulator.model import burnout as bo
 from simulator.model.caseload import ramp
 from simulator.model.clients import Client, Status
 from simulator.model.desk import DeskQueue, DeskResult, TaskKind
+from simulator.model.diary import DayLists, DayMinutes
 from simulator.model.rules import DayRules
 from simulator.model.workday import DayPlan, lay_out_day
 
@@ -28,8 +29,11 @@ if TYPE_CHECKING:
 
 __all__ = ["DAY_START", "Clinician", "first_workday_after", "is_workday", "next_workday"]
 
-DAY_START = 8 / 24  # workdays start at 08:00
-_WORK, _LEAVE, _NOTICE = (STATUSES.index(status) for status in ("work", "leave", "notice"))
+# Final: compiled, a module constant is then read directly rather than looked up in the module's dict.
+DAY_START: Final = 8 / 24  # workdays start at 08:00
+_WORK: Final = STATUSES.index("work")
+_LEAVE: Final = STATUSES.index("leave")
+_NOTICE: Final = STATUSES.index("notice")
 
 
 def is_workday(day: int) -> bool:
@@ -63,9 +67,10 @@ class Clinician:
         self.ramping = ramping
         self.notice = False
         self.caseload: set[Client] = set()
-        self.agenda: dict[int, list[Client]] = {}  # day -> clients booked that day
-        self.reviews: dict[int, list[Client]] = {}  # day -> clients whose plan review falls due
-        self.booked: dict[int, float] = {}  # day -> intake minutes booked on top of regular sessions
+        start = math.floor(hired_at)
+        self.agenda = DayLists(start)  # clients booked each day
+        self.reviews = DayLists(start)  # clients whose plan review falls due each day
+        self.booked = DayMinutes(start)  # intake minutes booked on top of regular sessions each day
         self.weekday_load = [0, 0, 0, 0, 0]  # regular clients per weekday
         self.desk = DeskQueue()
         self.last_day = math.floor(hired_at) - 1
@@ -118,17 +123,14 @@ class Clinician:
         (no-shows, intakes, discharges) live in their own methods.
         """
         plan = DayPlan()
-        # ``get`` and ``del`` rather than ``pop``: compiled, ``dict.pop`` is a generic method call (about 390
-        # instructions), ``get`` and ``del`` are direct, and most days have no reviews or intakes booked.
-        agenda = self.agenda.get(day)
+        if tracing:
+            plan.slots = []
+        agenda = self.agenda.take(day)
         if agenda is not None:
-            del self.agenda[day]
             self.hold_sessions(agenda, day, rules, plan, tracing)
-        if day in self.booked:
-            del self.booked[day]
-        reviews = self.reviews.get(day)
+        self.booked.clear(day)
+        reviews = self.reviews.take(day)
         if reviews is not None:
-            del self.reviews[day]
             for client in reviews:
                 if client.clinician is self and client.status is Status.IN_CARE:
                     self.add_task(TaskKind.PLAN_REVIEW, day)
@@ -188,7 +190,7 @@ class Clinician:
                 agency.end_episode(client, Kind.DISCHARGE, day + DAY_START + start / 1440)
             elif repeat and client.weekday == weekday:  # what book_next would do, without the arithmetic
                 if following is None:
-                    following = self.agenda.setdefault(day + repeat, [])
+                    following = self.agenda.on(day + repeat)
                 following.append(client)
             else:
                 self.book_next(client, day)
@@ -229,8 +231,8 @@ class Clinician:
         rules = self.agency.rules
         minutes = rules.intake_minutes if client.needs_intake else rules.session_minutes
         day = self.free_day(first_workday_after(now), minutes)
-        self.agenda.setdefault(day, []).append(client)
-        self.booked[day] = self.booked.get(day, 0.0) + minutes
+        self.agenda.on(day).append(client)
+        self.booked.add(day, minutes)
 
     def free_day(self, day: int, minutes: float) -> int:
         rules = self.agency.rules
@@ -238,7 +240,7 @@ class Clinician:
         for _ in range(20):
             if not self.on_leave(day):
                 first = day if first is None else first
-                used = self.weekday_load[day % 7] * rules.session_minutes + self.booked.get(day, 0.0)
+                used = self.weekday_load[day % 7] * rules.session_minutes + self.booked.get(day)
                 if rules.contract - rules.supervision - used >= minutes:
                     return day
             day = next_workday(day)
@@ -263,12 +265,12 @@ class Clinician:
             target = target if target > day else target + 7
         elif not is_workday(target):
             target = next_workday(target)
-        self.agenda.setdefault(target, []).append(client)
+        self.agenda.on(target).append(client)
 
     def book_review(self, client: Client, day: int, interval: float | None = None) -> None:
         """Book the client's next treatment-plan review (by default one review interval after ``day``)."""
         due = day + (self.agency.rules.review_days if interval is None else max(1, round(interval)))
-        self.reviews.setdefault(due if is_workday(due) else next_workday(due), []).append(client)
+        self.reviews.on(due if is_workday(due) else next_workday(due)).append(client)
 
     def release(self, client: Client) -> None:
         """Forget a client who left this caseload."""
@@ -350,12 +352,12 @@ class Clinician:
             self.ee = bo.clip_ee(self.ee * rules.rest_day_factor)
         if day % 7 == 0 or not self.on_leave(day - 1):  # deadlines pause for each week away
             self.desk.postpone(7)
-        for client in self.agenda.pop(day, ()):
+        for client in self.agenda.take(day) or ():
             if client.clinician is self and client.status is Status.IN_CARE:
                 self.book_next(client, day)
-        for client in self.reviews.pop(day, ()):
+        for client in self.reviews.take(day) or ():
             if client.clinician is self and client.status is Status.IN_CARE:
-                self.reviews.setdefault(day + 7, []).append(client)
+                self.reviews.on(day + 7).append(client)
         contract = rules.contract
         agency.log.days.put((
             _LEAVE, day, self.id, len(self.caseload), self.capacity(), 0, 0, 0, 0, contract,
@@ -365,4 +367,4 @@ class Clinician:
         self.maybe_resign(rules)
 
 
-_NOTHING_DONE = DeskResult()  # the evening when no after-hours work happens (never mutated)
+_NOTHING_DONE: Final = DeskResult()  # the evening when no after-hours work happens (never mutated)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
+from typing import Final
 
 from simulator.scenario import Distribution, Scenario
 from simulator.streams import lognormal_params
@@ -66,6 +67,9 @@ def _lognormal(d: Distribution) -> tuple[float, float]:
     return lognormal_params(d.mean, d.sd)
 
 
+_UNTRACED: Final[list[tuple[str, float]]] = []  # shared by untraced spells at the desk, which never append to it
+
+
 class DeskResult:
     """What a spell at the desk got done. (A plain class, not a dataclass: compiled, a dataclass is built through
     its generated Python ``__init__``, which cost more than the desk work of a typical day.)"""
@@ -76,7 +80,7 @@ class DeskResult:
         self.minutes = 0.0  # clock minutes spent
         self.notes_done = 0
         self.notes_late = 0
-        self.chunks: list[tuple[str, float]] = []  # (kind, clock minutes), only when traced
+        self.chunks: list[tuple[str, float]] = _UNTRACED  # (kind, clock minutes): a list of its own when traced
 
 
 class _Bucket:
@@ -149,6 +153,8 @@ class DeskQueue:
              trace: bool = False) -> DeskResult:
         """Spend up to ``budget`` clock minutes EDF; with ``until_due``, only on tasks due by that day."""
         result = DeskResult()
+        if trace:
+            result.chunks = []
         buckets = self._buckets
         while buckets and budget > 1e-9:
             bucket = buckets[0]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from simulator.events import TraceSegment
 from simulator.model.desk import DeskResult
 
 __all__ = ["DayPlan", "lay_out_day"]
 
 _EVENING_START_MIN = 19 * 60  # where after-hours work is drawn in a traced day
+
+
+_UNTRACED: Final[list[tuple[str, float]]] = []  # shared by untraced days, which never append to it
 
 
 class DayPlan:
@@ -22,7 +27,7 @@ class DayPlan:
         self.no_shows = 0
         self.session_min = 0.0
         self.no_show_min = 0.0
-        self.slots: list[tuple[str, float]] = []
+        self.slots: list[tuple[str, float]] = _UNTRACED  # a list of its own only on traced days (see_clients)
 
 
 def lay_out_day(clinician: int, day: int, supervision: float, plan: DayPlan, desk: DeskResult,
