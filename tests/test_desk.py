@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+from dataclasses import dataclass
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator.model.desk import DOCUMENTATION, DeskQueue, TaskKind, task_specs
 from simulator.scenario import Scenario
@@ -175,3 +179,112 @@ def test_task_specs_offload_only_documentation() -> None:
     mu, sigma, _, _ = specs[TaskKind.NOTE]  # lognormal of mean 15, sd 6
     assert math.exp(mu + sigma**2 / 2) == pytest.approx(15)
     assert task_specs(s.with_changes({"paperwork.enabled": False})) == {}
+
+
+@dataclass
+class _Task:
+    due: int
+    arrival: int
+    kind: TaskKind
+    minutes: float
+    late: bool = False
+
+
+class _ReferenceDesk:
+    """The desk's rules stated plainly, one task at a time: worked in order of (due day, arrival); a task is late
+    once a day closes at or after its due day; leave shifts every open due day."""
+
+    def __init__(self) -> None:
+        self.tasks: list[_Task] = []
+        self.arrivals = itertools.count()
+
+    def add(self, kind: TaskKind, minutes: float, due: int) -> None:
+        if minutes > 0:
+            self.tasks.append(_Task(due, next(self.arrivals), kind, minutes))
+
+    def work(self, budget: float, slowdown: float, until_due: int | None) -> tuple[float, int, int]:
+        spent, done, late = 0.0, 0, 0
+        for task in sorted(self.tasks, key=lambda t: (t.due, t.arrival)):
+            if budget <= 1e-9 or (until_due is not None and task.due > until_due):
+                break
+            need = task.minutes * slowdown
+            if need > budget:
+                task.minutes -= budget / slowdown
+                spent += budget
+                break
+            budget -= need
+            spent += need
+            self.tasks.remove(task)
+            if task.kind is TaskKind.NOTE:
+                done += 1
+                late += task.late
+        return spent, done, late
+
+    def close_day(self, today: int) -> int:
+        newly = [task for task in self.tasks if task.due <= today and not task.late]
+        for task in newly:
+            task.late = True
+        return len(newly)
+
+    def postpone(self, days: int) -> None:
+        for task in self.tasks:
+            task.due += days
+
+
+@dataclass
+class _Add:
+    kind: TaskKind
+    minutes: int
+    offset: int  # due day, from today
+
+
+@dataclass
+class _Work:
+    budget: float
+    slowdown: float
+    evening: bool  # only tasks due by tomorrow
+
+
+@dataclass
+class _Close:
+    skip: int  # then advance 1 + 30 * skip days
+
+
+@dataclass
+class _Leave:
+    pass
+
+
+_DESK_STEPS = st.lists(st.one_of(
+    st.builds(_Add, st.sampled_from([NOTE, PLAN, ADMIN]), st.integers(1, 60),
+              st.one_of(st.integers(-2, 4), st.integers(5, 40))),  # due days mostly close: they recur
+    st.builds(_Work, st.floats(0.0, 200.0), st.sampled_from([1.0, 1.25]), st.booleans()),
+    st.builds(_Close, st.integers(0, 3)),
+    st.builds(_Leave),
+), max_size=300)
+
+
+@settings(max_examples=400, deadline=None)
+@given(steps=_DESK_STEPS)
+def test_the_desk_follows_the_plain_rules(steps: list[_Add | _Work | _Close | _Leave]) -> None:
+    """Any sequence of tasks, spells of work, day closes and leave gives what the plain rules give, including tasks
+    due before the days already closed and long runs of days (the desk's bookkeeping by due day drops its past)."""
+    desk, reference, today = DeskQueue(), _ReferenceDesk(), 0
+    for step in steps:
+        if isinstance(step, _Add):
+            desk.add(step.kind, float(step.minutes), today + step.offset)
+            reference.add(step.kind, float(step.minutes), today + step.offset)
+        elif isinstance(step, _Work):
+            until = today + 1 if step.evening else None
+            result = desk.work(step.budget, slowdown=step.slowdown, today=today, until_due=until)
+            spent, done, late = reference.work(step.budget, step.slowdown, until)
+            assert result.minutes == pytest.approx(spent, abs=1e-9)
+            assert (result.notes_done, result.notes_late) == (done, late)
+        elif isinstance(step, _Close):
+            assert desk.close_day(today) == reference.close_day(today)
+            today += 1 + 30 * step.skip  # now and then a long jump, past the desk's dropped days
+        else:
+            desk.postpone(7)
+            reference.postpone(7)
+        assert desk.backlog_minutes == pytest.approx(sum(t.minutes for t in reference.tasks), abs=1e-6)
+        assert len(desk) == len(reference.tasks)

@@ -99,6 +99,51 @@ class _Bucket:
         self.late = False
 
 
+class _Accepting:
+    """The bucket that new tasks due on each day join, if any: what a ``dict[int, _Bucket]`` keyed by due day did,
+    in a list indexed by day. (Each task looks up its due day here; keyed by day, every lookup hashed a freshly
+    boxed integer.) Due days run from today to a month ahead, so the front is dropped as the days pass."""
+
+    __slots__ = ("_buckets", "_first")
+
+    def __init__(self) -> None:
+        self._first = 0  # the due day at index 0
+        self._buckets: list[_Bucket | None] = []
+
+    def get(self, due: int) -> _Bucket | None:
+        i = due - self._first
+        if 0 <= i < len(self._buckets):
+            return self._buckets[i]
+        return None
+
+    def put(self, bucket: _Bucket) -> None:
+        i = bucket.due - self._first
+        if i < 0:  # before the front that was dropped: rare, so simply shifted
+            self._buckets[:0] = [None] * -i
+            self._first = bucket.due
+            i = 0
+        buckets = self._buckets
+        if i >= len(buckets):
+            buckets.extend([None] * (i + 1 - len(buckets) + 32))
+        buckets[i] = bucket
+
+    def discard(self, bucket: _Bucket) -> None:
+        """``bucket`` takes no more tasks (if it still did)."""
+        i = bucket.due - self._first
+        if 0 <= i < len(self._buckets) and self._buckets[i] is bucket:
+            self._buckets[i] = None
+
+    def clear(self) -> None:
+        self._buckets.clear()
+
+    def drop_before(self, day: int) -> None:
+        """Forget the due days before ``day`` (none of them takes tasks any more), once they are many."""
+        i = day - self._first
+        if i >= 64:
+            del self._buckets[:i]
+            self._first = day
+
+
 class DeskQueue:
     """Open tasks in buckets by due day, worked earliest-deadline-first and, within a due day, first-come.
 
@@ -113,7 +158,7 @@ class DeskQueue:
 
     def __init__(self) -> None:
         self._buckets: list[_Bucket] = []  # ordered by (due day, creation); a handful at a time
-        self._accepting: dict[int, _Bucket] = {}  # due day -> the bucket new tasks due that day join
+        self._accepting = _Accepting()  # the bucket new tasks due on a day join
         self.backlog_minutes = 0.0  # task minutes still open (at normal speed)
         self.late_since_audit = 0  # tasks that became late since the last audit
 
@@ -125,7 +170,8 @@ class DeskQueue:
             return
         bucket = self._accepting.get(due_day)
         if bucket is None:
-            bucket = self._accepting[due_day] = self._open_bucket(due_day)
+            bucket = self._open_bucket(due_day)
+            self._accepting.put(bucket)
         bucket.kinds.append(kind)
         bucket.minutes.append(minutes)
         self.backlog_minutes += minutes
@@ -137,7 +183,8 @@ class DeskQueue:
         worked, closed or postponed."""
         bucket = self._accepting.get(due_day)
         if bucket is None:
-            bucket = self._accepting[due_day] = self._open_bucket(due_day)
+            bucket = self._open_bucket(due_day)
+            self._accepting.put(bucket)
         return bucket.kinds, bucket.minutes
 
     def _open_bucket(self, due_day: int) -> _Bucket:
@@ -163,9 +210,8 @@ class DeskQueue:
             budget = self._work_bucket(bucket, budget, slowdown, result, trace)
             if bucket.head < len(bucket.minutes):
                 break  # the budget ran out inside this bucket
-            del buckets[0]
-            if self._accepting.get(bucket.due) is bucket:
-                del self._accepting[bucket.due]
+            buckets.pop(0)  # compiled, cheaper than ``del buckets[0]`` (a generic slice deletion)
+            self._accepting.discard(bucket)
         return result
 
     def _work_bucket(self, bucket: _Bucket, budget: float, slowdown: float, result: DeskResult,
@@ -213,8 +259,8 @@ class DeskQueue:
             if not bucket.late:
                 bucket.late = True
                 newly += len(bucket.minutes) - bucket.head
-                if self._accepting.get(bucket.due) is bucket:
-                    del self._accepting[bucket.due]  # a task added later with this due day is not late yet
+                self._accepting.discard(bucket)  # a task added later with this due day is not late yet
+        self._accepting.drop_before(today + 1)
         self.late_since_audit += newly
         return newly
 
