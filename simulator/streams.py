@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+from typing import Final
 
 import numpy as np
 
@@ -25,7 +26,7 @@ STREAM_NAMES: tuple[str, ...] = (
     "audits", "vacation", "transfer", "initial", "susceptibility",
 )
 
-_BLOCK = 2048
+_BLOCK: Final = 2048
 
 
 def _name_key(name: str) -> int:

@@ -11,14 +11,16 @@ referral to the waitlist at its finish time (``Agency.intake_done``).
 
 from __future__ import annotations
 
+import heapq
 from bisect import insort
-from heapq import heapreplace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from simulator.model.clients import Client
 
 __all__ = ["AdminPool", "Finishes"]
+
+_heapreplace: Final = heapq.heapreplace  # Final: compiled, read directly, not looked up in the module's dict
 
 
 class AdminPool:
@@ -35,7 +37,7 @@ class AdminPool:
         """Queue one referral arriving at ``arrival`` (now or later, in order of arrival): when its processing
         ends."""
         start = max(arrival, self._free_at[0])
-        heapreplace(self._free_at, start + duration)
+        _heapreplace(self._free_at, start + duration)
         self.holding += 1
         return start + duration
 

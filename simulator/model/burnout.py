@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Final
 
 from simulator.scenario import Burnout, Climate, Turnover
 
@@ -36,8 +37,8 @@ __all__ = [
     "workday_load_hours",
 ]
 
-EE_MAX = 54.0
-WORKDAYS_PER_YEAR = 5 * 365.25 / 7
+EE_MAX: Final = 54.0
+WORKDAYS_PER_YEAR: Final = 5 * 365.25 / 7
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,14 +8,14 @@ already worked are dropped from the front now and then, so a diary holds the wee
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     from simulator.model.clients import Client
 
 __all__ = ["DayLists", "DayMinutes"]
 
-_KEEP = 256  # days behind the latest day taken before the front of the list is dropped
+_KEEP: Final = 256  # days behind the latest day taken before the front of the list is dropped
 
 
 class DayLists:

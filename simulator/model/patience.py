@@ -13,16 +13,21 @@ deadline, because SimPy schedules by delay, not by time; the deadline, not the c
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable
 from functools import partial
-from heapq import heappop, heappush
+from typing import Final
 
 import simpy
 
 from simulator.model.clients import Client, Status
 
 __all__ = ["Patience"]
+
+# Final: compiled, read directly rather than looked up in the module's dict at every call.
+_heappush: Final = heapq.heappush
+_heappop: Final = heapq.heappop
 
 
 class Patience:
@@ -49,7 +54,7 @@ class Patience:
         due = self._due.get(deadline)
         if due is None:
             self._due[deadline] = [(client, client.token)]
-            heappush(self._heap, deadline)
+            _heappush(self._heap, deadline)
         else:
             due.append((client, client.token))
         if deadline < self._alarm_at:
@@ -58,7 +63,7 @@ class Patience:
     def _set_alarm(self) -> None:
         heap, due = self._heap, self._due
         while heap and not any(_still_waiting(entry) for entry in due[heap[0]]):
-            del due[heappop(heap)]
+            del due[_heappop(heap)]
         if not heap:
             self._alarm_at = math.inf
             return
@@ -76,7 +81,7 @@ class Patience:
             return  # an earlier deadline took over the alarm, and this one is handled when it is due
         heap, due = self._heap, self._due
         while heap and heap[0] <= deadline:
-            at = heappop(heap)
+            at = _heappop(heap)
             for entry in due.pop(at):
                 if _still_waiting(entry):
                     self._give_up(entry[0], at)

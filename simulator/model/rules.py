@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Final
 
 from simulator.model import burnout as bo
 from simulator.model.caseload import daily_minutes
@@ -69,7 +70,7 @@ class DayRules:
         )
 
 
-_ADMIN_MINUTES_PER_DAY = 480.0  # an admin worker's working minutes in a day, spread over a 7-day week below
+_ADMIN_MINUTES_PER_DAY: Final = 480.0  # an admin worker's working minutes in a day, spread over a 7-day week below
 
 
 @dataclass(frozen=True, slots=True)

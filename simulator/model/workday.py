@@ -9,7 +9,7 @@ from simulator.model.desk import DeskResult
 
 __all__ = ["DayPlan", "lay_out_day"]
 
-_EVENING_START_MIN = 19 * 60  # where after-hours work is drawn in a traced day
+_EVENING_START_MIN: Final = 19 * 60  # where after-hours work is drawn in a traced day
 
 
 _UNTRACED: Final[list[tuple[str, float]]] = []  # shared by untraced days, which never append to it
