@@ -373,7 +373,8 @@ def _distinct_per_week(week: np.ndarray, clinician: np.ndarray, n: int) -> np.nd
     weeks = max(n, int(week.max(initial=0)) + 1)
     # A table of (week, clinician) seen, by counting, rather than np.unique's sort or hash of the pairs.
     seen = np.bincount(week * ids + clinician.astype(np.int64), minlength=weeks * ids) > 0
-    return seen.reshape(weeks, ids).sum(axis=1)[:n]
+    per_week: np.ndarray = seen.reshape(weeks, ids).sum(axis=1)[:n]
+    return per_week
 
 
 def _waitlist_at(events: _Events, at: np.ndarray) -> np.ndarray:
