@@ -16,9 +16,11 @@ matters.
 
 from __future__ import annotations
 
+import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple, cast
 
 from simulator.ledger import RecordTable
 
@@ -136,6 +138,36 @@ class EventLog:
     horizon_days: float = 0.0
     warmup_days: float = 0.0
     sim_events: int = 0  # SimPy events processed, for the benchmarks
+    # The tables' row packers, bound once (typed ``Any``: compiled, a callable-typed attribute is read
+    # through a generic lookup).
+    _pack_event: Any = field(default=None, init=False, repr=False, compare=False)
+    _pack_day: Any = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._pack_event = self.events.packer()
+        self._pack_day = self.days.packer()
 
     def add(self, time: float, kind: Kind, clinician: int = -1, client: int = -1, value: float = 0.0) -> None:
-        self.events.put((KIND_CODES[kind], time, clinician, client, value))
+        # The fields as arguments, packed straight into bytes: no tuple built for the row (``RecordTable.packer``).
+        try:
+            row = cast("Callable[..., bytes]", self._pack_event)(KIND_CODES[kind], time, clinician, client, value)
+        except struct.error as error:
+            raise ValueError(f"event {(time, kind, clinician, client, value)} does not fit the log: an id holds a "
+                             f"fraction or does not fit in 32 bits ({error})") from None
+        self.events.put_packed(row)
+
+    def add_day(self, status: int, day: int, clinician: int, caseload: int, capacity: float, scheduled: int,
+                attended: int, intakes: int, no_shows: int, contract_min: float, session_min: float,
+                desk_min: float, supervision_min: float, leave_min: float, idle_min: float, after_min: float,
+                backlog_min: float, notes_done: int, notes_late: int, late_new: int, ee: float) -> None:
+        """Append a day record: a ``DayRecord``'s fields in order, with ``status`` as its index in ``STATUSES``
+        (packed straight into bytes, as ``add`` does)."""
+        try:
+            row = cast("Callable[..., bytes]", self._pack_day)(
+                status, day, clinician, caseload, capacity, scheduled, attended, intakes, no_shows, contract_min,
+                session_min, desk_min, supervision_min, leave_min, idle_min, after_min, backlog_min, notes_done,
+                notes_late, late_new, ee)
+        except struct.error as error:
+            raise ValueError(f"the day record of clinician {clinician} on day {day} does not fit the log ({error})"
+                             ) from None
+        self.days.put_packed(row)

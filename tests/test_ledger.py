@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.events import DAY_FIELDS, STATUSES, DayRecord, Event, Kind, day_table, event_table
+from simulator.events import DAY_FIELDS, STATUSES, DayRecord, Event, EventLog, Kind, day_table, event_table
 
 _whole = st.integers(-(2**31), 2**31 - 1)
 _real = st.floats(allow_nan=False, allow_infinity=True, width=64)
@@ -83,3 +84,33 @@ def test_a_column_view_is_read_only_and_holds_the_table_while_it_lives() -> None
     del view
     table.append(Event(2.0, "referral", -1, 5, 0.0))
     assert len(table) == 2
+
+
+@given(st.lists(_events, max_size=40))
+def test_the_log_writes_rows_as_the_tables_do(records: list[Event]) -> None:
+    """``EventLog.add`` and ``add_day`` (the model's fast path, fields packed as arguments) store the same bytes as
+    appending the records to the tables."""
+    log, events = EventLog(), event_table()
+    for record in records:
+        log.add(record.time, Kind(record.kind), record.clinician, record.client, record.value)
+        events.append(record)
+    assert log.events == events
+    days = day_table()
+    for day in (_day(), _day(day=4, ee=math.pi, status="leave")):
+        fields: dict[str, Any] = day._asdict() | {"status": STATUSES.index(day.status)}
+        log.add_day(**fields)
+        days.append(day)
+    assert log.days == days
+    assert list(log.days) == list(days)
+
+
+def test_the_log_refuses_an_id_beyond_32_bits_and_keeps_what_it_had() -> None:
+    log = EventLog()
+    log.add(1.0, Kind.REFERRAL, -1, 4)
+    with pytest.raises(ValueError, match="32 bits"):
+        log.add(2.0, Kind.ASSIGN, 2**31, 4)
+    fields: dict[str, Any] = _day()._asdict() | {"status": 0, "caseload": 2**31}
+    with pytest.raises(ValueError, match="does not fit"):
+        log.add_day(**fields)
+    assert list(log.events) == [Event(1.0, "referral", -1, 4, 0.0)]
+    assert len(log.days) == 0

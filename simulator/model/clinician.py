@@ -312,13 +312,12 @@ class Clinician:
         late_new = self.desk.close_day(day)
         if rules.burnout:
             self.update_ee(rules.strain, session_in, desk.minutes, after, late_new)
-        # A DayRecord's fields in order, status first as its code: the ledger packs the tuple as it is (see DayRecord
-        # for the meaning of each field).
-        agency.log.days.put((
+        # A DayRecord's fields in order, status as its code (see DayRecord for the meaning of each field).
+        agency.log.add_day(
             _NOTICE if self.notice else _WORK, day, self.id, len(self.caseload), self.capacity(),
             plan.scheduled, plan.attended, plan.intakes, plan.no_shows, rules.contract, session_in, desk.minutes,
             rules.supervision, 0.0, available - session_in - desk.minutes, after, self.desk.backlog_minutes,
-            desk.notes_done + evening.notes_done, desk.notes_late + evening.notes_late, late_new, self.ee))
+            desk.notes_done + evening.notes_done, desk.notes_late + evening.notes_late, late_new, self.ee)
         if tracing:
             agency.log.trace.extend(lay_out_day(self.id, day, rules.supervision, plan, desk, evening, available))
         self.climate_and_turnover(rules)
@@ -359,9 +358,8 @@ class Clinician:
             if client.clinician is self and client.status is Status.IN_CARE:
                 self.reviews.on(day + 7).append(client)
         contract = rules.contract
-        agency.log.days.put((
-            _LEAVE, day, self.id, len(self.caseload), self.capacity(), 0, 0, 0, 0, contract,
-            0.0, 0.0, 0.0, contract, 0.0, 0.0, self.desk.backlog_minutes, 0, 0, 0, self.ee))
+        agency.log.add_day(_LEAVE, day, self.id, len(self.caseload), self.capacity(), 0, 0, 0, 0, contract,
+                           0.0, 0.0, 0.0, contract, 0.0, 0.0, self.desk.backlog_minutes, 0, 0, 0, self.ee)
         if agency.tracing(day):
             agency.log.trace.append(TraceSegment(self.id, day, 480, 480 + contract, "leave", "vacation"))
         self.maybe_resign(rules)
