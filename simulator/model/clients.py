@@ -7,7 +7,6 @@ reneges is marked and skipped when it reaches the head, so reneging costs O(1) h
 
 from __future__ import annotations
 
-from collections import deque
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
@@ -44,14 +43,45 @@ class Client:
         self.token = 0  # bumped at every move, so timers set for an earlier stay see they are stale
 
 
+class _Fifo:
+    """Clients first in, first out: a list read from a head index. (Compiled, ``deque.append`` and ``popleft`` are
+    generic method calls; a list's append and index are direct.) The front is dropped once it is long."""
+
+    __slots__ = ("_clients", "_head")
+
+    def __init__(self) -> None:
+        self._clients: list[Client] = []
+        self._head = 0
+
+    def append(self, client: Client) -> None:
+        self._clients.append(client)
+
+    def popleft(self) -> Client | None:
+        """The first client, removed; None when empty."""
+        head = self._head
+        clients = self._clients
+        if head == len(clients):
+            return None
+        client = clients[head]
+        head += 1
+        if head == len(clients):
+            clients.clear()
+            head = 0
+        elif head >= 1024 and 2 * head >= len(clients):
+            del clients[:head]
+            head = 0
+        self._head = head
+        return client
+
+
 class Waitlist:
     """Transferred clients first, then new referrals, each FIFO."""
 
     __slots__ = ("_new", "_transfers", "size")
 
     def __init__(self) -> None:
-        self._transfers: deque[Client] = deque()
-        self._new: deque[Client] = deque()
+        self._transfers = _Fifo()
+        self._new = _Fifo()
         self.size = 0
 
     def put(self, client: Client, *, now: float) -> None:
@@ -62,12 +92,16 @@ class Waitlist:
 
     def get(self) -> Client | None:
         """The head of the waitlist, or None when nobody is waiting."""
-        for queue in (self._transfers, self._new):
-            while queue:
-                client = queue.popleft()
-                if client.status is Status.WAITING:
-                    self.size -= 1
-                    return client
+        client = self._first_waiting(self._transfers)
+        return client if client is not None else self._first_waiting(self._new)
+
+    def _first_waiting(self, queue: _Fifo) -> Client | None:
+        client = queue.popleft()
+        while client is not None:  # clients who gave up are skipped here, lazily
+            if client.status is Status.WAITING:
+                self.size -= 1
+                return client
+            client = queue.popleft()
         return None
 
     def renege(self, client: Client) -> bool:
