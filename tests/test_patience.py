@@ -102,3 +102,22 @@ def test_a_client_back_on_the_list_keeps_only_its_new_deadline() -> None:
     env.process(story())
     env.run()
     assert gave_up == [(7, 9.0)]
+
+
+def test_equal_deadlines_give_up_in_order_of_joining_and_far_deadlines_still_ring() -> None:
+    """Clients with the very same deadline give up in the order they joined, and a deadline beyond the day bins
+    (180 years on) rings as well, in its turn."""
+    env = simpy.Environment()
+    gave_up: list[tuple[int, float]] = []
+    patience = Patience(env, lambda client, deadline: gave_up.append((client.id, deadline)))
+    far = 70_000.0 * 1.5  # past the last day with a bin of its own (2**16)
+
+    def join(client: Client, at: float, deadline: float) -> Generator[simpy.Event, Any, None]:
+        yield env.timeout(at)
+        client.status, client.token = Status.WAITING, 1
+        patience.wait(client, deadline)
+
+    for number, (at, deadline) in enumerate([(0.0, 5.0), (1.0, far + 1.0), (2.0, 5.0), (3.0, far), (4.0, 5.0)]):
+        env.process(join(Client(number, at), at, deadline))
+    env.run()
+    assert gave_up == [(0, 5.0), (2, 5.0), (4, 5.0), (3, far), (1, far + 1.0)]
