@@ -154,11 +154,14 @@ class DeskQueue:
     a new bucket with the same due day is queued behind it.
     """
 
-    __slots__ = ("_accepting", "_buckets", "backlog_minutes", "late_since_audit")
+    __slots__ = ("_accepting", "_buckets", "_spare", "backlog_minutes", "late_since_audit")
 
     def __init__(self) -> None:
         self._buckets: list[_Bucket] = []  # ordered by (due day, creation); a handful at a time
         self._accepting = _Accepting()  # the bucket new tasks due on a day join
+        # Finished buckets, emptied, to be used again: a desk opens one or two buckets a day, and building and
+        # freeing one (the object and its two lists) cost more than emptying it.
+        self._spare: list[_Bucket] = []
         self.backlog_minutes = 0.0  # task minutes still open (at normal speed)
         self.late_since_audit = 0  # tasks that became late since the last audit
 
@@ -188,7 +191,11 @@ class DeskQueue:
         return bucket.kinds, bucket.minutes
 
     def _open_bucket(self, due_day: int) -> _Bucket:
-        bucket = _Bucket(due_day)
+        if self._spare:
+            bucket = self._spare.pop()
+            bucket.due = due_day
+        else:
+            bucket = _Bucket(due_day)
         buckets = self._buckets
         i = len(buckets)
         while i and buckets[i - 1].due > due_day:  # new due days are mostly the latest: scan from the end
@@ -212,6 +219,12 @@ class DeskQueue:
                 break  # the budget ran out inside this bucket
             buckets.pop(0)  # compiled, cheaper than ``del buckets[0]`` (a generic slice deletion)
             self._accepting.discard(bucket)
+            if len(self._spare) < 4:
+                bucket.kinds.clear()
+                bucket.minutes.clear()
+                bucket.head = 0
+                bucket.late = False
+                self._spare.append(bucket)
         return result
 
     def _work_bucket(self, bucket: _Bucket, budget: float, slowdown: float, result: DeskResult,
