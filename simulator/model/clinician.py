@@ -64,6 +64,11 @@ class Clinician:
         self.ee = ee
         self.susceptibility = susceptibility
         self.vacation_weeks = vacation_weeks
+        # The same weeks as flags indexed by week: asked for every workday and every day a booking looks at, and a
+        # list index is cheaper than a set lookup of a boxed week number.
+        self._away: list[bool] = [False] * (max(vacation_weeks, default=-1) + 1)
+        for week in vacation_weeks:
+            self._away[week] = True
         self.ramping = ramping
         self.notice = False
         self.caseload: set[Client] = set()
@@ -73,6 +78,7 @@ class Clinician:
         self.booked = DayMinutes(start)  # intake minutes booked on top of regular sessions each day
         self.weekday_load = [0, 0, 0, 0, 0]  # regular clients per weekday
         self.desk = DeskQueue()
+        self._plan = DayPlan()  # today's, cleared each day
         self.last_day = math.floor(hired_at) - 1
         self.month = int(hired_at // 30.4375)
         self.first_day = first_workday_after(hired_at)  # the first workday event this clinician takes part in
@@ -94,7 +100,8 @@ class Clinician:
         return math.floor(self.capacity(now) + 1e-9) - len(self.caseload)
 
     def on_leave(self, day: int) -> bool:
-        return day // 7 in self.vacation_weeks
+        week = day // 7
+        return 0 <= week < len(self._away) and self._away[week]
 
     # -- the workday ----------------------------------------------------------------------------------------
     def work_day(self, day: int) -> None:
@@ -122,9 +129,8 @@ class Clinician:
         This loop runs for every session of a run, so what it reads is bound to locals first; rare branches
         (no-shows, intakes, discharges) live in their own methods.
         """
-        plan = DayPlan()
-        if tracing:
-            plan.slots = []
+        plan = self._plan
+        plan.reset(tracing=tracing)
         agenda = self.agenda.take(day)
         if agenda is not None:
             self.hold_sessions(agenda, day, rules, plan, tracing)

@@ -21,13 +21,19 @@ class DayPlan:
     __slots__ = ("attended", "intakes", "no_show_min", "no_shows", "scheduled", "session_min", "slots")
 
     def __init__(self) -> None:
+        self.slots: list[tuple[str, float]] = _UNTRACED  # a list of its own only on traced days (see_clients)
+        self.reset(tracing=False)
+
+    def reset(self, *, tracing: bool) -> None:
+        """Empty the plan for a new day (a clinician keeps one plan and clears it each day, which is cheaper than
+        building one: nothing keeps a day's plan beyond the day)."""
         self.scheduled = 0
         self.attended = 0
         self.intakes = 0
         self.no_shows = 0
         self.session_min = 0.0
         self.no_show_min = 0.0
-        self.slots: list[tuple[str, float]] = _UNTRACED  # a list of its own only on traced days (see_clients)
+        self.slots = [] if tracing else _UNTRACED
 
 
 def lay_out_day(clinician: int, day: int, supervision: float, plan: DayPlan, desk: DeskResult,
