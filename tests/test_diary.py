@@ -16,7 +16,7 @@ _STEPS = st.lists(st.tuples(st.sampled_from(["book", "take", "next_day"]), st.in
 @settings(max_examples=150, deadline=None)
 @given(start=st.integers(0, 50), steps=_STEPS)
 def test_day_lists_behave_as_a_dict_of_lists(start: int, steps: list[tuple[str, int]]) -> None:
-    diary, reference = DayLists(start), dict[int, list[Client]]()
+    diary, reference = DayLists[Client](start), dict[int, list[Client]]()
     today = start
     for serial, (operation, offset) in enumerate(steps):
         if operation == "book":
@@ -54,7 +54,7 @@ def test_day_minutes_behave_as_a_dict_of_floats(start: int, steps: list[tuple[st
 
 def test_taking_days_in_turn_keeps_the_diary_short() -> None:
     """Days already worked are dropped from the front: a year of daily bookings a month ahead stays bounded."""
-    diary = DayLists(0)
+    diary = DayLists[Client](0)
     for day in range(2000):
         diary.on(day + 30).append(Client(day, 0.0))
         taken = diary.take(day)

@@ -73,8 +73,8 @@ class Clinician:
         self.notice = False
         self.caseload: set[Client] = set()
         start = math.floor(hired_at)
-        self.agenda = DayLists(start)  # clients booked each day
-        self.reviews = DayLists(start)  # clients whose plan review falls due each day
+        self.agenda = DayLists[Client](start)  # clients booked each day
+        self.reviews = DayLists[Client](start)  # clients whose plan review falls due each day
         self.booked = DayMinutes(start)  # intake minutes booked on top of regular sessions each day
         self.weekday_load = [0, 0, 0, 0, 0]  # regular clients per weekday
         self.desk = DeskQueue()

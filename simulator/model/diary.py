@@ -1,35 +1,49 @@
-"""A clinician's diary: what is booked on each day, held in lists indexed by day.
+"""Things by day, held in lists indexed by day: a clinician's diary, and the waitlist's patience deadlines.
 
 A workday looks up its appointments, its plan reviews and its intake minutes by day, and a booking adds to a day a
 few weeks ahead. Keyed by day in a dict, each of those operations hashes a freshly boxed integer (days past 256 are
 not cached by Python) and probes the table; indexed by ``day - first`` in a list, it is one bounds check. The days
-already worked are dropped from the front now and then, so a diary holds the weeks ahead, not the whole run.
+already taken are dropped from the front now and then, so a diary holds the weeks ahead, not the whole run.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
-
-if TYPE_CHECKING:
-    from simulator.model.clients import Client
+from typing import Final, Generic, TypeVar
 
 __all__ = ["DayLists", "DayMinutes"]
 
 _KEEP: Final = 256  # days behind the latest day taken before the front of the list is dropped
 
+T = TypeVar("T")
 
-class DayLists:
-    """Clients by day, each day's in the order they were booked (what a ``dict[int, list]`` with ``setdefault``
+
+class DayLists(Generic[T]):
+    """Items by day, each day's in the order they were added (what a ``dict[int, list]`` with ``setdefault``
     and ``pop`` did)."""
 
     __slots__ = ("_days", "_first")
 
     def __init__(self, first: int) -> None:
         self._first = first  # the day at index 0
-        self._days: list[list[Client] | None] = []
+        self._days: list[list[T] | None] = []
 
-    def on(self, day: int) -> list[Client]:
-        """The list of clients booked on ``day``, to append to (created empty if need be)."""
+    def end(self) -> int:
+        """One past the last day that may hold items."""
+        return self._first + len(self._days)
+
+    def get(self, day: int) -> list[T] | None:
+        """The day's items, left in place (None if there are none)."""
+        i = day - self._first
+        if 0 <= i < len(self._days):
+            return self._days[i]
+        return None
+
+    def put(self, day: int, items: list[T] | None) -> None:
+        """Replace the items of a day that ``on`` has created."""
+        self._days[day - self._first] = items
+
+    def on(self, day: int) -> list[T]:
+        """The day's list, to append to (created empty if need be)."""
         i = day - self._first
         if i < 0:
             self._days[:0] = [None] * -i  # earlier than anything booked so far: rare, so simply shifted
@@ -38,24 +52,24 @@ class DayLists:
         days = self._days
         if i >= len(days):
             days.extend([None] * (i + 1 - len(days) + 32))
-        booked = days[i]
-        if booked is None:
-            booked = []
-            days[i] = booked
-        return booked
+        items = days[i]
+        if items is None:
+            items = []
+            days[i] = items
+        return items
 
-    def take(self, day: int) -> list[Client] | None:
-        """Remove and return the clients booked on ``day`` (None if none ever were)."""
+    def take(self, day: int) -> list[T] | None:
+        """Remove and return the items of ``day`` (None if there were none)."""
         i = day - self._first
         days = self._days
         if i < 0 or i >= len(days):
             return None
-        booked = days[i]
+        items = days[i]
         days[i] = None
         if i >= _KEEP:
             del days[:i]
             self._first = day
-        return booked
+        return items
 
 
 class DayMinutes:

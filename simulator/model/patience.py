@@ -22,6 +22,7 @@ from typing import Final
 import simpy
 
 from simulator.model.clients import Client, Status
+from simulator.model.diary import DayLists
 
 __all__ = ["Patience"]
 
@@ -45,7 +46,7 @@ class Patience:
     def __init__(self, env: simpy.Environment, give_up: Callable[[Client, float], None]) -> None:
         self._env = env
         self._give_up = give_up  # called at a deadline with the client and the deadline
-        self._bins: list[list[Entry] | None] = []  # by day of the deadline; index _DAYS for all later ones
+        self._bins = DayLists[Entry](0)  # by day of the deadline; day _DAYS holds all later ones
         self._front = 0  # no bin before it holds a client still waiting
         self._alarm_at = math.inf  # the deadline the next alarm is for
         self._alarms: set[float] = set()  # deadlines with an alarm already pending in SimPy's queue
@@ -53,14 +54,7 @@ class Patience:
     def wait(self, client: Client, deadline: float) -> None:
         """``client`` (just put on the waitlist) gives up at ``deadline`` unless it leaves the list before."""
         day = min(int(deadline), _DAYS)  # deadlines are never negative
-        bins = self._bins
-        if day >= len(bins):
-            bins.extend([None] * (day + 1 - len(bins) + 64))
-        entries = bins[day]
-        if entries is None:
-            entries = []
-            bins[day] = entries
-        entries.append((deadline, client, client.token))
+        self._bins.on(day).append((deadline, client, client.token))
         if day < self._front:
             self._front = day
         if deadline < self._alarm_at:
@@ -69,22 +63,20 @@ class Patience:
     def _set_alarm(self) -> None:
         """Set the alarm for the earliest deadline of a client still waiting, dropping stale entries on the way."""
         bins = self._bins
-        day = self._front
-        while day < len(bins):
-            entries = bins[day]
+        day, end = self._front, bins.end()
+        entries = None
+        while day < end:
+            entries = bins.get(day)
             if entries is not None:
-                waiting = [entry for entry in entries if _still_waiting(entry)]
-                if waiting:
-                    bins[day] = waiting
+                entries = [entry for entry in entries if _still_waiting(entry)]
+                bins.put(day, entries if entries else None)
+                if entries:
                     break
-                bins[day] = None
             day += 1
         self._front = day
-        if day >= len(bins):
+        if day >= end or not entries:
             self._alarm_at = math.inf
             return
-        entries = bins[day]
-        assert entries is not None
         deadline = entries[0][0]
         for entry in entries:
             if entry[0] < deadline:
@@ -103,12 +95,12 @@ class Patience:
         # Every client still waiting has a deadline at or after this one (the alarm is always for the earliest), so
         # those due now are the ones of this deadline, in its day's bin, in order of joining.
         day = min(int(deadline), _DAYS)
-        entries = self._bins[day]
+        entries = self._bins.get(day)
         if entries is not None:
             due = [entry for entry in entries if entry[0] <= deadline]
             if due:
                 later = [entry for entry in entries if entry[0] > deadline]
-                self._bins[day] = later if later else None
+                self._bins.put(day, later if later else None)
                 for entry in due:
                     if _still_waiting(entry):
                         self._give_up(entry[1], entry[0])
