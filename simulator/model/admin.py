@@ -31,7 +31,7 @@ class AdminPool:
     def __init__(self, capacity: int, now: float) -> None:
         self.capacity = capacity
         self._free_at = [now] * capacity  # a heap: when each worker finishes what they hold
-        self.holding = 0  # referrals queued or being processed (the agency counts them out)
+        self.holding = 0  # referrals queued or being processed
 
     def finish(self, arrival: float, duration: float) -> float:
         """Queue one referral arriving at ``arrival`` (now or later, in order of arrival): when its processing
@@ -40,6 +40,10 @@ class AdminPool:
         _heapreplace(self._free_at, start + duration)
         self.holding += 1
         return start + duration
+
+    def done(self) -> None:
+        """One referral's processing has ended (the agency hands it to the waitlist at its finish time)."""
+        self.holding -= 1
 
 
 class Finishes:

@@ -226,7 +226,7 @@ class Agency:
             first = False
             client, pool = intake.pop()
             self.now = finish
-            pool.holding -= 1
+            pool.done()
             self.join_waitlist(client)
         if intake:
             self._set_intake_alarm()
