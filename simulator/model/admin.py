@@ -12,8 +12,9 @@ referral to the waitlist at its finish time (``Agency.intake_done``).
 from __future__ import annotations
 
 import heapq
-from bisect import insort
 from typing import TYPE_CHECKING, Final
+
+from simulator.model.fifo import Fifo
 
 if TYPE_CHECKING:
     from simulator.model.clients import Client
@@ -51,46 +52,43 @@ class Finishes:
     order in which a SimPy timeout per referral would fire.
 
     A pool that serves first come, first served with one service time finishes its referrals in the order they
-    arrive (each starts no earlier than the one before it), so finishes mostly come in order: the queue is a list
-    read from a head index and appended to at the end, with none of a heap's sifting (a heappop of a week's
-    referrals cost about 1,000 instructions). A referral that finishes before one queued earlier, after a policy
-    shortens the service time or replaces the pool, is inserted in its place.
+    arrive (each starts no earlier than the one before it), so finishes mostly come in order: the queue is a
+    ``Fifo``, appended to at the end, with none of a heap's sifting (a heappop of a week's referrals cost about 1,000
+    instructions). A referral that finishes before one queued earlier, after a policy shortens the service time or
+    replaces the pool, is inserted in its place.
     """
 
-    __slots__ = ("_entries", "_head", "_queued")
+    __slots__ = ("_entries", "_queued")
 
     def __init__(self) -> None:
-        self._entries: list[tuple[float, int, Client, AdminPool]] = []  # (finish, order queued, client, pool)
-        self._head = 0  # entries before it are done
+        self._entries: Fifo[tuple[float, int, Client, AdminPool]] = Fifo()  # (finish, order queued, client, pool)
         self._queued = 0
 
     def __len__(self) -> int:
-        return len(self._entries) - self._head
+        return len(self._entries)
 
     def push(self, finish: float, client: Client, pool: AdminPool) -> bool:
         """Queue a referral; True if it is now the first to finish."""
         order = self._queued
         self._queued += 1
         entries = self._entries
-        if len(entries) == self._head or finish >= entries[-1][0]:
+        if not len(entries) or finish >= entries.last()[0]:
             entries.append((finish, order, client, pool))
-        else:  # the order numbers differ, so clients are never compared
-            insort(entries, (finish, order, client, pool), lo=self._head)
+        else:
+            entries.insort((finish, order, client, pool), key=_finish_order)
         # By order number, not identity: compiled, a tuple is rebuilt each time it is stored or read.
-        return entries[self._head][1] == order
+        return entries.first()[1] == order
 
     def first(self) -> float:
         """When the first referral finishes (the queue must not be empty)."""
-        return self._entries[self._head][0]
+        return self._entries.first()[0]
 
     def pop(self) -> tuple[Client, AdminPool]:
-        """Take the first referral to finish."""
-        _, _, client, pool = self._entries[self._head]
-        self._head += 1
-        if self._head == len(self._entries):
-            self._entries.clear()
-            self._head = 0
-        elif self._head >= 1024 and 2 * self._head >= len(self._entries):  # a lasting backlog: drop what is done
-            del self._entries[:self._head]
-            self._head = 0
-        return client, pool
+        """Take the first referral to finish (the queue must not be empty)."""
+        entry = self._entries.popleft()
+        assert entry is not None
+        return entry[2], entry[3]
+
+
+def _finish_order(entry: tuple[float, int, Client, AdminPool]) -> tuple[float, int]:
+    return entry[0], entry[1]  # order numbers differ, so clients are never compared

@@ -10,6 +10,8 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
+from simulator.model.fifo import Fifo
+
 if TYPE_CHECKING:
     from simulator.model.clinician import Clinician
 
@@ -43,45 +45,14 @@ class Client:
         self.token = 0  # bumped at every move, so timers set for an earlier stay see they are stale
 
 
-class _Fifo:
-    """Clients first in, first out: a list read from a head index. (Compiled, ``deque.append`` and ``popleft`` are
-    generic method calls; a list's append and index are direct.) The front is dropped once it is long."""
-
-    __slots__ = ("_clients", "_head")
-
-    def __init__(self) -> None:
-        self._clients: list[Client] = []
-        self._head = 0
-
-    def append(self, client: Client) -> None:
-        self._clients.append(client)
-
-    def popleft(self) -> Client | None:
-        """The first client, removed; None when empty."""
-        head = self._head
-        clients = self._clients
-        if head == len(clients):
-            return None
-        client = clients[head]
-        head += 1
-        if head == len(clients):
-            clients.clear()
-            head = 0
-        elif head >= 1024 and 2 * head >= len(clients):
-            del clients[:head]
-            head = 0
-        self._head = head
-        return client
-
-
 class Waitlist:
     """Transferred clients first, then new referrals, each FIFO."""
 
     __slots__ = ("_new", "_transfers", "size")
 
     def __init__(self) -> None:
-        self._transfers = _Fifo()
-        self._new = _Fifo()
+        self._transfers: Fifo[Client] = Fifo()
+        self._new: Fifo[Client] = Fifo()
         self.size = 0
 
     def put(self, client: Client, *, now: float) -> None:
@@ -95,7 +66,7 @@ class Waitlist:
         client = self._first_waiting(self._transfers)
         return client if client is not None else self._first_waiting(self._new)
 
-    def _first_waiting(self, queue: _Fifo) -> Client | None:
+    def _first_waiting(self, queue: Fifo[Client]) -> Client | None:
         client = queue.popleft()
         while client is not None:  # clients who gave up are skipped here, lazily
             if client.status is Status.WAITING:

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Final
 
 from simulator.events import STATUSES, Kind, TraceSegment
 from simulator.model import burnout as bo
+from simulator.model.byday import DayLists, DayMinutes
 from simulator.model.caseload import ramp
 from simulator.model.clients import Client, Status
 from simulator.model.desk import DeskQueue, DeskResult, TaskKind
-from simulator.model.diary import DayLists, DayMinutes
 from simulator.model.rules import DayRules
 from simulator.model.workday import DayPlan, lay_out_day
 
@@ -73,8 +73,8 @@ class Clinician:
         self.notice = False
         self.caseload: set[Client] = set()
         start = math.floor(hired_at)
-        self.agenda = DayLists[Client](start)  # clients booked each day
-        self.reviews = DayLists[Client](start)  # clients whose plan review falls due each day
+        self.agenda: DayLists[Client] = DayLists(start)  # clients booked each day
+        self.reviews: DayLists[Client] = DayLists(start)  # clients whose plan review falls due each day
         self.booked = DayMinutes(start)  # intake minutes booked on top of regular sessions each day
         self.weekday_load = [0, 0, 0, 0, 0]  # regular clients per weekday
         self.desk = DeskQueue()
@@ -134,7 +134,7 @@ class Clinician:
         agenda = self.agenda.take(day)
         if agenda is not None:
             self.hold_sessions(agenda, day, rules, plan, tracing)
-        self.booked.clear(day)
+        self.booked.take(day)
         reviews = self.reviews.take(day)
         if reviews is not None:
             for client in reviews:
@@ -246,7 +246,7 @@ class Clinician:
         for _ in range(20):
             if not self.on_leave(day):
                 first = day if first is None else first
-                used = self.weekday_load[day % 7] * rules.session_minutes + self.booked.get(day)
+                used = self.weekday_load[day % 7] * rules.session_minutes + self.booked.minutes(day)
                 if rules.contract - rules.supervision - used >= minutes:
                     return day
             day = next_workday(day)

@@ -11,6 +11,7 @@ import math
 from enum import StrEnum
 from typing import Final
 
+from simulator.model.byday import ByDay
 from simulator.scenario import Distribution, Scenario
 from simulator.streams import lognormal_params
 
@@ -99,51 +100,6 @@ class _Bucket:
         self.late = False
 
 
-class _Accepting:
-    """The bucket that new tasks due on each day join, if any: what a ``dict[int, _Bucket]`` keyed by due day did,
-    in a list indexed by day. (Each task looks up its due day here; keyed by day, every lookup hashed a freshly
-    boxed integer.) Due days run from today to a month ahead, so the front is dropped as the days pass."""
-
-    __slots__ = ("_buckets", "_first")
-
-    def __init__(self) -> None:
-        self._first = 0  # the due day at index 0
-        self._buckets: list[_Bucket | None] = []
-
-    def get(self, due: int) -> _Bucket | None:
-        i = due - self._first
-        if 0 <= i < len(self._buckets):
-            return self._buckets[i]
-        return None
-
-    def put(self, bucket: _Bucket) -> None:
-        i = bucket.due - self._first
-        if i < 0:  # before the front that was dropped: rare, so simply shifted
-            self._buckets[:0] = [None] * -i
-            self._first = bucket.due
-            i = 0
-        buckets = self._buckets
-        if i >= len(buckets):
-            buckets.extend([None] * (i + 1 - len(buckets) + 32))
-        buckets[i] = bucket
-
-    def discard(self, bucket: _Bucket) -> None:
-        """``bucket`` takes no more tasks (if it still did)."""
-        i = bucket.due - self._first
-        if 0 <= i < len(self._buckets) and self._buckets[i] is bucket:
-            self._buckets[i] = None
-
-    def clear(self) -> None:
-        self._buckets.clear()
-
-    def drop_before(self, day: int) -> None:
-        """Forget the due days before ``day`` (none of them takes tasks any more), once they are many."""
-        i = day - self._first
-        if i >= 64:
-            del self._buckets[:i]
-            self._first = day
-
-
 class DeskQueue:
     """Open tasks in buckets by due day, worked earliest-deadline-first and, within a due day, first-come.
 
@@ -158,7 +114,8 @@ class DeskQueue:
 
     def __init__(self) -> None:
         self._buckets: list[_Bucket] = []  # ordered by (due day, creation); a handful at a time
-        self._accepting = _Accepting()  # the bucket new tasks due on a day join
+        # The bucket new tasks due on a day join, by due day (each task looks it up: ``byday`` for why by index).
+        self._accepting: ByDay[_Bucket] = ByDay()
         # Finished buckets, emptied, to be used again: a desk opens one or two buckets a day, and building and
         # freeing one (the object and its two lists) cost more than emptying it.
         self._spare: list[_Bucket] = []
@@ -174,7 +131,7 @@ class DeskQueue:
         bucket = self._accepting.get(due_day)
         if bucket is None:
             bucket = self._open_bucket(due_day)
-            self._accepting.put(bucket)
+            self._accepting.set(due_day, bucket)
         bucket.kinds.append(kind)
         bucket.minutes.append(minutes)
         self.backlog_minutes += minutes
@@ -187,7 +144,7 @@ class DeskQueue:
         bucket = self._accepting.get(due_day)
         if bucket is None:
             bucket = self._open_bucket(due_day)
-            self._accepting.put(bucket)
+            self._accepting.set(due_day, bucket)
         return bucket.kinds, bucket.minutes
 
     def _open_bucket(self, due_day: int) -> _Bucket:
@@ -218,7 +175,7 @@ class DeskQueue:
             if bucket.head < len(bucket.minutes):
                 break  # the budget ran out inside this bucket
             buckets.pop(0)  # compiled, cheaper than ``del buckets[0]`` (a generic slice deletion)
-            self._accepting.discard(bucket)
+            self._stop_accepting(bucket)
             if len(self._spare) < 4:
                 bucket.kinds.clear()
                 bucket.minutes.clear()
@@ -263,6 +220,11 @@ class DeskQueue:
             result.notes_late += notes
         return budget
 
+    def _stop_accepting(self, bucket: _Bucket) -> None:
+        """New tasks due on ``bucket``'s day go to a new bucket from now on (if they did not already)."""
+        if self._accepting.get(bucket.due) is bucket:
+            self._accepting.set(bucket.due, None)
+
     def close_day(self, today: int) -> int:
         """Flag open tasks whose due day has ended; return how many became late now."""
         newly = 0
@@ -272,7 +234,7 @@ class DeskQueue:
             if not bucket.late:
                 bucket.late = True
                 newly += len(bucket.minutes) - bucket.head
-                self._accepting.discard(bucket)  # a task added later with this due day is not late yet
+                self._stop_accepting(bucket)  # a task added later with this due day is not late yet
         self._accepting.drop_before(today + 1)
         self.late_since_audit += newly
         return newly

@@ -21,8 +21,8 @@ from typing import Final
 
 import simpy
 
+from simulator.model.byday import DayLists
 from simulator.model.clients import Client, Status
-from simulator.model.diary import DayLists
 
 __all__ = ["Patience"]
 
@@ -46,7 +46,7 @@ class Patience:
     def __init__(self, env: simpy.Environment, give_up: Callable[[Client, float], None]) -> None:
         self._env = env
         self._give_up = give_up  # called at a deadline with the client and the deadline
-        self._bins = DayLists[Entry](0)  # by day of the deadline; day _DAYS holds all later ones
+        self._bins: DayLists[Entry] = DayLists(0)  # by day of the deadline; day _DAYS holds all later ones
         self._front = 0  # no bin before it holds a client still waiting
         self._alarm_at = math.inf  # the deadline the next alarm is for
         self._alarms: set[float] = set()  # deadlines with an alarm already pending in SimPy's queue
@@ -69,7 +69,7 @@ class Patience:
             entries = bins.get(day)
             if entries is not None:
                 entries = [entry for entry in entries if _still_waiting(entry)]
-                bins.put(day, entries if entries else None)
+                bins.set(day, entries if entries else None)
                 if entries:
                     break
             day += 1
@@ -100,7 +100,7 @@ class Patience:
             due = [entry for entry in entries if entry[0] <= deadline]
             if due:
                 later = [entry for entry in entries if entry[0] > deadline]
-                self._bins.put(day, later if later else None)
+                self._bins.set(day, later if later else None)
                 for entry in due:
                     if _still_waiting(entry):
                         self._give_up(entry[1], entry[0])
