@@ -63,9 +63,8 @@ class Clinician:
         self.hired_at = hired_at
         self.ee = ee
         self.susceptibility = susceptibility
-        self.vacation_weeks = vacation_weeks
-        # The same weeks as flags indexed by week: asked for every workday and every day a booking looks at, and a
-        # list index is cheaper than a set lookup of a boxed week number.
+        # The vacation weeks as flags indexed by week: asked for every workday and every day a booking looks at, and
+        # a list index is cheaper than a set lookup of a boxed week number.
         self._away: list[bool] = [False] * (max(vacation_weeks, default=-1) + 1)
         for week in vacation_weeks:
             self._away[week] = True

@@ -15,7 +15,7 @@ from simulator.model.byday import ByDay
 from simulator.scenario import Distribution, Scenario
 from simulator.streams import lognormal_params
 
-__all__ = ["DOCUMENTATION", "DeskQueue", "DeskResult", "TaskKind", "TaskSpec", "task_specs"]
+__all__ = ["DOCUMENTATION", "UNTRACED", "DeskQueue", "DeskResult", "TaskKind", "TaskSpec", "task_specs"]
 
 
 class TaskKind(StrEnum):
@@ -68,7 +68,9 @@ def _lognormal(d: Distribution) -> tuple[float, float]:
     return lognormal_params(d.mean, d.sd)
 
 
-_UNTRACED: Final[list[tuple[str, float]]] = []  # shared by untraced spells at the desk, which never append to it
+#: The trace list shared by everything untraced (spells at the desk, day plans), which never appends to it: a list
+#: of its own is made only for traced days.
+UNTRACED: Final[list[tuple[str, float]]] = []
 
 
 class DeskResult:
@@ -81,7 +83,7 @@ class DeskResult:
         self.minutes = 0.0  # clock minutes spent
         self.notes_done = 0
         self.notes_late = 0
-        self.chunks: list[tuple[str, float]] = _UNTRACED  # (kind, clock minutes): a list of its own when traced
+        self.chunks: list[tuple[str, float]] = UNTRACED  # (kind, clock minutes): a list of its own when traced
 
 
 class _Bucket:
@@ -97,6 +99,14 @@ class _Bucket:
         self.head = 0
         self.kinds: list[TaskKind] = []
         self.minutes: list[float] = []  # task minutes left (at normal speed)
+        self.late = False
+
+    def restart(self, due: int) -> None:
+        """Empty the bucket for another due day (a finished bucket used again: ``DeskQueue._spare``)."""
+        self.due = due
+        self.head = 0
+        self.kinds.clear()
+        self.minutes.clear()
         self.late = False
 
 
@@ -150,7 +160,7 @@ class DeskQueue:
     def _open_bucket(self, due_day: int) -> _Bucket:
         if self._spare:
             bucket = self._spare.pop()
-            bucket.due = due_day
+            bucket.restart(due_day)
         else:
             bucket = _Bucket(due_day)
         buckets = self._buckets
@@ -177,10 +187,6 @@ class DeskQueue:
             buckets.pop(0)  # compiled, cheaper than ``del buckets[0]`` (a generic slice deletion)
             self._stop_accepting(bucket)
             if len(self._spare) < 4:
-                bucket.kinds.clear()
-                bucket.minutes.clear()
-                bucket.head = 0
-                bucket.late = False
                 self._spare.append(bucket)
         return result
 

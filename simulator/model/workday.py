@@ -5,14 +5,11 @@ from __future__ import annotations
 from typing import Final
 
 from simulator.events import TraceSegment
-from simulator.model.desk import DeskResult
+from simulator.model.desk import UNTRACED, DeskResult
 
 __all__ = ["DayPlan", "lay_out_day"]
 
 _EVENING_START_MIN: Final = 19 * 60  # where after-hours work is drawn in a traced day
-
-
-_UNTRACED: Final[list[tuple[str, float]]] = []  # shared by untraced days, which never append to it
 
 
 class DayPlan:
@@ -21,7 +18,7 @@ class DayPlan:
     __slots__ = ("attended", "intakes", "no_show_min", "no_shows", "scheduled", "session_min", "slots")
 
     def __init__(self) -> None:
-        self.slots: list[tuple[str, float]] = _UNTRACED  # a list of its own only on traced days (see_clients)
+        self.slots: list[tuple[str, float]] = UNTRACED  # a list of its own only on traced days (see_clients)
         self.reset(tracing=False)
 
     def reset(self, *, tracing: bool) -> None:
@@ -33,7 +30,7 @@ class DayPlan:
         self.no_shows = 0
         self.session_min = 0.0
         self.no_show_min = 0.0
-        self.slots = [] if tracing else _UNTRACED
+        self.slots = [] if tracing else UNTRACED
 
 
 def lay_out_day(clinician: int, day: int, supervision: float, plan: DayPlan, desk: DeskResult,
