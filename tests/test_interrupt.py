@@ -38,6 +38,9 @@ parameters:
   paperwork.offload_share: [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
   workload.productivity_target: [0.6, 0.7]
 """
+# Replications for the interrupted runs: far more than finish in the second the tests wait before interrupting (one
+# replication of small.yaml takes tens of milliseconds compiled), so the interruption always lands mid-run.
+RUN_REPS = 400
 WAIT = 120  # seconds before a test gives up on a step (a loaded CI machine is slow, a hang is forever)
 
 
@@ -115,7 +118,7 @@ def test_ctrl_c_in_a_sweep_leaves_complete_parts_and_the_same_command_finishes_i
 
 
 def test_a_killed_worker_ends_the_run_with_a_message_not_a_hang(folder: Path) -> None:
-    process = start(["run", "small.yaml", "--reps", "40", "--jobs", "2", "--out", "out"], folder)
+    process = start(["run", "small.yaml", "--reps", str(RUN_REPS), "--jobs", "2", "--out", "out"], folder)
     wait_for(lambda: len(grandchildren(process.pid)) >= 2, "the worker processes")
     time.sleep(1.0)  # both busy with a replication
     os.kill(grandchildren(process.pid)[0], signal.SIGKILL)
@@ -128,7 +131,7 @@ def test_a_killed_worker_ends_the_run_with_a_message_not_a_hang(folder: Path) ->
 
 
 def test_ctrl_c_in_a_run_exits_130_and_writes_nothing(folder: Path) -> None:
-    process = start(["run", "small.yaml", "--reps", "40", "--jobs", "2", "--out", "out"], folder)
+    process = start(["run", "small.yaml", "--reps", str(RUN_REPS), "--jobs", "2", "--out", "out"], folder)
     wait_for(lambda: len(grandchildren(process.pid)) >= 2, "the worker processes")
     time.sleep(1.0)
     os.killpg(process.pid, signal.SIGINT)
