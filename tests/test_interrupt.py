@@ -29,11 +29,14 @@ replications: 2
 staff: {clinicians: 8}
 demand: {referrals_per_week: 24}
 """
-SWEEP = """\
+# Replications per sweep point: enough that the eleven points after the first take far longer than the moment
+# between the first point's file appearing and the interruption, even on a fast machine.
+SWEEP_REPS = 6
+SWEEP = f"""\
 name: interrupted
 base: small.yaml
 design: grid
-replications: 2
+replications: {SWEEP_REPS}
 parameters:
   paperwork.offload_share: [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
   workload.productivity_target: [0.6, 0.7]
@@ -103,7 +106,7 @@ def test_ctrl_c_in_a_sweep_leaves_complete_parts_and_the_same_command_finishes_i
     assert "Traceback" not in stderr, stderr
     saved = sorted(parts.glob("*.parquet"))
     assert 1 <= len(saved) < 12, "interrupted part-way"
-    assert all(len(pd.read_parquet(part)) == 2 for part in saved), "every saved point holds all its replications"
+    assert all(len(pd.read_parquet(part)) == SWEEP_REPS for part in saved), "every saved point holds all its replications"
     assert not leftovers(folder / "out")
     assert not (folder / "out" / "manifest.json").exists(), "an unfinished sweep has no manifest"
 
