@@ -106,7 +106,8 @@ def test_ctrl_c_in_a_sweep_leaves_complete_parts_and_the_same_command_finishes_i
     assert "Traceback" not in stderr, stderr
     saved = sorted(parts.glob("*.parquet"))
     assert 1 <= len(saved) < 12, "interrupted part-way"
-    assert all(len(pd.read_parquet(part)) == SWEEP_REPS for part in saved), "every saved point holds all its replications"
+    assert all(len(pd.read_parquet(part)) == SWEEP_REPS for part in saved), \
+        "every saved point holds all its replications"
     assert not leftovers(folder / "out")
     assert not (folder / "out" / "manifest.json").exists(), "an unfinished sweep has no manifest"
 
