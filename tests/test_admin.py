@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from simulator.events import Kind
 from simulator.model import simulate
-from simulator.model.admin import AdminPool, Finishes
+from simulator.model.admin import Finishes
 from simulator.model.clients import Client
 from simulator.scenario import Scenario
 
@@ -95,21 +95,18 @@ def test_finishes_pop_in_the_order_of_a_heap(steps: list[tuple[bool, float]]) ->
     answer to "is the new one first?", through runs of in-order appends, out-of-order inserts and compactions."""
     queue = Finishes()
     heap: list[tuple[float, int, Client]] = []
-    pool = AdminPool(1, 0.0)
     last = 0.0
     for order, (pop, value) in enumerate(steps):
         if pop and heap:
             _, _, expected = heapq.heappop(heap)
-            client, taken_from = queue.pop()
-            assert client is expected
-            assert taken_from is pool
+            assert queue.pop() is expected
         else:
             # Mostly in order, as a FIFO pool with one service time finishes; now and then earlier, or a tie.
             finish = last + value if value > 5.0 else (last if value < 1.0 else max(0.0, last - value))
             last = max(last, finish)
             client = Client(order, 0.0)
             heapq.heappush(heap, (finish, order, client))
-            assert queue.push(finish, client, pool) == (heap[0][2] is client)
+            assert queue.push(finish, client) == (heap[0][2] is client)
         assert len(queue) == len(heap)
         if heap:
             assert queue.first() == heap[0][0]
@@ -118,14 +115,14 @@ def test_finishes_pop_in_the_order_of_a_heap(steps: list[tuple[bool, float]]) ->
 def test_finishes_keep_their_order_through_a_long_backlog() -> None:
     """A backlog that never empties: finished entries are dropped from the front (compaction) without losing or
     reordering the rest, including an out-of-order insert after the drop."""
-    queue, pool = Finishes(), AdminPool(1, 0.0)
+    queue = Finishes()
     clients = [Client(k, 0.0) for k in range(5001)]
     for k in range(5000):
-        queue.push(float(k), clients[k], pool)
-    popped = [queue.pop()[0].id for _ in range(3000)]
+        queue.push(float(k), clients[k])
+    popped = [queue.pop().id for _ in range(3000)]
     assert popped == list(range(3000))
     assert len(queue) == 2000
-    assert queue.push(3500.5, clients[5000], pool) is False  # lands between 3500 and 3501
-    rest = [queue.pop()[0].id for _ in range(2001)]
+    assert queue.push(3500.5, clients[5000]) is False  # lands between 3500 and 3501
+    rest = [queue.pop().id for _ in range(2001)]
     assert rest == [*range(3000, 3501), 5000, *range(3501, 5000)]
     assert len(queue) == 0

@@ -27,24 +27,18 @@ _heapreplace: Final = heapq.heapreplace  # Final: compiled, read directly, not l
 class AdminPool:
     """``capacity`` workers, first come first served, each referral taking the same time."""
 
-    __slots__ = ("_free_at", "capacity", "holding")
+    __slots__ = ("_free_at", "capacity")
 
     def __init__(self, capacity: int, now: float) -> None:
         self.capacity = capacity
         self._free_at = [now] * capacity  # a heap: when each worker finishes what they hold
-        self.holding = 0  # referrals queued or being processed
 
     def finish(self, arrival: float, duration: float) -> float:
         """Queue one referral arriving at ``arrival`` (now or later, in order of arrival): when its processing
         ends."""
         start = max(arrival, self._free_at[0])
         _heapreplace(self._free_at, start + duration)
-        self.holding += 1
         return start + duration
-
-    def done(self) -> None:
-        """One referral's processing has ended (the agency hands it to the waitlist at its finish time)."""
-        self.holding -= 1
 
 
 class Finishes:
@@ -55,27 +49,28 @@ class Finishes:
     arrive (each starts no earlier than the one before it), so finishes mostly come in order: the queue is a
     ``Fifo``, appended to at the end, with none of a heap's sifting (a heappop of a week's referrals cost about 1,000
     instructions). A referral that finishes before one queued earlier, after a policy shortens the service time or
-    replaces the pool, is inserted in its place.
+    replaces the pool, is inserted in its place. Its length is the number of referrals in admin processing, at every
+    pool the agency has had.
     """
 
     __slots__ = ("_entries", "_queued")
 
     def __init__(self) -> None:
-        self._entries: Fifo[tuple[float, int, Client, AdminPool]] = Fifo()  # (finish, order queued, client, pool)
+        self._entries: Fifo[tuple[float, int, Client]] = Fifo()  # (finish, order queued, client)
         self._queued = 0
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def push(self, finish: float, client: Client, pool: AdminPool) -> bool:
+    def push(self, finish: float, client: Client) -> bool:
         """Queue a referral; True if it is now the first to finish."""
         order = self._queued
         self._queued += 1
         entries = self._entries
         if not len(entries) or finish >= entries.last()[0]:
-            entries.append((finish, order, client, pool))
+            entries.append((finish, order, client))
         else:
-            entries.insort((finish, order, client, pool), key=_finish_order)
+            entries.insort((finish, order, client), key=_finish_order)
         # By order number, not identity: compiled, a tuple is rebuilt each time it is stored or read.
         return entries.first()[1] == order
 
@@ -83,12 +78,12 @@ class Finishes:
         """When the first referral finishes (the queue must not be empty)."""
         return self._entries.first()[0]
 
-    def pop(self) -> tuple[Client, AdminPool]:
+    def pop(self) -> Client:
         """Take the first referral to finish (the queue must not be empty)."""
         entry = self._entries.popleft()
         assert entry is not None
-        return entry[2], entry[3]
+        return entry[2]
 
 
-def _finish_order(entry: tuple[float, int, Client, AdminPool]) -> tuple[float, int]:
+def _finish_order(entry: tuple[float, int, Client]) -> tuple[float, int]:
     return entry[0], entry[1]  # order numbers differ, so clients are never compared

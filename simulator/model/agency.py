@@ -191,12 +191,12 @@ class Agency:
             finish = self.admin.finish(arrival, flow.admin_days)
             # The time SimPy gives a timeout set now for ``finish`` (it adds the delay to the clock), as the
             # per-referral timeouts this replaces had, so that the results are the same to the last bit.
-            self.queue_intake(self.now + (finish - self.now), client, self.admin)
+            self.queue_intake(self.now + (finish - self.now), client)
         else:
             self.join_waitlist(client)
 
-    def queue_intake(self, finish: float, client: Client, pool: AdminPool) -> None:
-        if self.intake.push(finish, client, pool):  # the new referral finishes first: the alarm moves
+    def queue_intake(self, finish: float, client: Client) -> None:
+        if self.intake.push(finish, client):  # the new referral finishes first: the alarm moves
             self._set_intake_alarm()
 
     def _set_intake_alarm(self) -> None:
@@ -224,9 +224,8 @@ class Agency:
             if not first and (finish >= env.peek() or finish >= self._end):
                 break
             first = False
-            client, pool = intake.pop()
+            client = intake.pop()
             self.now = finish
-            pool.done()
             self.join_waitlist(client)
         if intake:
             self._set_intake_alarm()
