@@ -94,6 +94,7 @@ def _compose(text: str, file: str, field: str) -> yaml.Node | None:
         _scan(text, file, field)
         return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
+        _rescan_own_limits(text, file, field)
         mark = error.problem_mark or error.context_mark
         context = error.context
         if context and error.context_mark and error.context_mark is not mark:
@@ -110,9 +111,24 @@ def _compose(text: str, file: str, field: str) -> yaml.Node | None:
         raise ScenarioError.single(file, None, field, f"YAML error: {error}") from None
 
 
-def _scan(text: str, file: str, field: str) -> None:
+def _rescan_own_limits(text: str, file: str, field: str) -> None:
+    """After the YAML library refused a document, check it against the project's own limits first.
+
+    libyaml may stop a document for its own reasons before ``_scan`` sees our limit (PyYAML 6.0.4 refuses deep
+    nesting in its scanner, which reads a whole flow collection ahead); the pure-Python parser has no such limit,
+    so it finds where the document first breaks ours and that answer wins. It stops there, or at the library's
+    error, so it reads no further than the fast scan did.
+    """
+    try:
+        _scan(text, file, field, loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return  # the document is broken before any limit of ours: the library's error stands
+
+
+def _scan(text: str, file: str, field: str, *, loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = _LOADER
+          ) -> None:
     depth = documents = 0
-    for event in yaml.parse(text, Loader=_LOADER):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
