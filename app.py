@@ -10,9 +10,9 @@ import os
 
 import streamlit as st
 
-from simulator.experiment import ReplicationResult
-from simulator.scenario import Scenario
-from simulator.sweep import Sweep
+from simulator.experiments.experiment import ReplicationResult
+from simulator.experiments.sweep import Sweep
+from simulator.inputs.scenario import Scenario
 from ui.runner import Runner, WorkerCrashError, experiment_from
 from ui.sensitivity import AppSweep, sweep_form, sweep_result
 from ui.sidebar import Request, sidebar, upload_problem

@@ -39,9 +39,9 @@ import simpy  # noqa: E402
 
 import simulator  # noqa: E402
 from simulator._native import is_compiled  # noqa: E402
-from simulator.experiment import compare, run_experiment, run_replication  # noqa: E402
-from simulator.loader import load_scenario  # noqa: E402
-from simulator.scenario import Scenario  # noqa: E402
+from simulator.experiments.experiment import compare, run_experiment, run_replication  # noqa: E402
+from simulator.inputs.loader import load_scenario  # noqa: E402
+from simulator.inputs.scenario import Scenario  # noqa: E402
 
 SCENARIOS = ROOT / "scenarios"
 WEEKS_PER_YEAR = 52.18
@@ -140,8 +140,8 @@ def peak_kib():
         return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 
 
-from simulator.experiment import run_replication
-from simulator.loader import load_scenario
+from simulator.experiments.experiment import run_replication
+from simulator.inputs.loader import load_scenario
 s = load_scenario({path!r}).with_changes({changes!r})
 before = peak_kib()
 run_replication(s, 0)
@@ -153,8 +153,8 @@ _CPU_CHILD = """
 import sys, time
 sys.path.insert(0, {root!r})
 from simulator._native import is_compiled
-from simulator.experiment import run_replication
-from simulator.loader import load_scenario
+from simulator.experiments.experiment import run_replication
+from simulator.inputs.loader import load_scenario
 
 
 def reference():

@@ -13,9 +13,9 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
-from simulator.errors import ScenarioError
-from simulator.limits import APP_LIMITS
-from simulator.loader import load_scenario_text
+from simulator.inputs.errors import ScenarioError
+from simulator.inputs.limits import APP_LIMITS
+from simulator.inputs.loader import load_scenario_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -34,7 +34,7 @@ _CHILD = """
 import sys
 sys.path.insert(0, {root!r})
 from simulator._native import is_compiled
-from simulator.loader import load_scenario
+from simulator.inputs.loader import load_scenario
 from simulator.model import simulate
 scenario = load_scenario({scenario!r}).with_changes({{"horizon_weeks": {weeks}, "warmup_weeks": {warmup}}})
 if {simulate}:

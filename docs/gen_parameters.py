@@ -1,6 +1,6 @@
 """Print the scenario parameter table as Markdown, or rewrite it in place in ``docs/model.md``.
 
-Every row comes from ``simulator.scenario.parameter_table()``: the dotted path, the default, and the unit, range
+Every row comes from ``simulator.inputs.scenario.parameter_table()``: the dotted path, the default, and the unit, range
 and source declared on the field. Nothing here is typed by hand, so the table cannot drift from the schema.
 
 Usage (from the repository root)::
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # works from a 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from simulator.scenario import Scenario, parameter_table
+from simulator.inputs.scenario import Scenario, parameter_table
 
 __all__ = ["END", "START", "main", "markdown_table", "replace_block"]
 

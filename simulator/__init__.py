@@ -19,8 +19,7 @@ from simulator._native import use_compiled
 
 use_compiled()
 
-from simulator.errors import Problem, ScenarioError
-from simulator.experiment import (
+from simulator.experiments.experiment import (
     ExperimentResult,
     ReplicationResult,
     compare,
@@ -28,13 +27,14 @@ from simulator.experiment import (
     run_experiment,
     run_replication,
 )
-from simulator.loader import apply_overrides, dump_scenario, load_scenario, load_scenario_text
-from simulator.metrics import METRICS, Metric, summarize, weekly
+from simulator.experiments.sensitivity import tornado_table
+from simulator.experiments.sweep import Sweep, one_way, run_sweep
+from simulator.inputs.errors import Problem, ScenarioError
+from simulator.inputs.loader import apply_overrides, dump_scenario, load_scenario, load_scenario_text
+from simulator.inputs.scenario import Scenario
+from simulator.inputs.sweepfile import load_sweep
 from simulator.model import simulate
-from simulator.scenario import Scenario
-from simulator.sensitivity import tornado_table
-from simulator.sweep import Sweep, one_way, run_sweep
-from simulator.sweepfile import load_sweep
+from simulator.outputs.metrics import METRICS, Metric, summarize, weekly
 
 __all__ = [
     "METRICS",

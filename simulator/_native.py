@@ -30,7 +30,7 @@ __all__ = ["COMPILED", "MANIFEST", "is_compiled", "use_compiled", "write_manifes
 
 #: The model core, in the order mypyc is given them (paths from the repository root).
 COMPILED: tuple[str, ...] = (
-    "simulator/events.py", "simulator/ledger.py", "simulator/streams.py",
+    "simulator/model/events.py", "simulator/model/ledger.py", "simulator/model/streams.py",
     "simulator/model/admin.py", "simulator/model/agency.py", "simulator/model/burnout.py",
     "simulator/model/byday.py", "simulator/model/caseload.py", "simulator/model/clients.py",
     "simulator/model/clinician.py", "simulator/model/desk.py", "simulator/model/fifo.py",

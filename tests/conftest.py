@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator.experiment import ExperimentResult
-from simulator.loader import load_scenario
-from simulator.scenario import Scenario
+from simulator.experiments.experiment import ExperimentResult
+from simulator.inputs.loader import load_scenario
+from simulator.inputs.scenario import Scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 

@@ -17,11 +17,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.events import Kind
+from simulator.inputs.scenario import Scenario
 from simulator.model import simulate
 from simulator.model.admin import Finishes
 from simulator.model.clients import Client
-from simulator.scenario import Scenario
+from simulator.model.events import Kind
 
 _ADMIN_DAYS_PER_MINUTE = 1 / 480 * 7 / 5  # an admin worker's 480 minutes a day, spread over a 7-day week
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from simulator.experiment import run_experiment
-from simulator.levers import EVIDENCE_RANGES, LEVERS
-from simulator.story import pick_clinician
-from simulator.sweep import one_way
+from simulator.experiments.experiment import run_experiment
+from simulator.experiments.sweep import one_way
+from simulator.inputs.levers import EVIDENCE_RANGES, LEVERS
+from simulator.outputs.story import pick_clinician
 from ui.views import HEADLINE, AppRun
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

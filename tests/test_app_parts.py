@@ -11,13 +11,13 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from simulator import charts
-from simulator.experiment import ExperimentResult, compare, run_experiment
-from simulator.levers import LEVERS, apply_levers, lever_help, lever_value
-from simulator.limits import APP_LIMITS, NO_LIMITS, Limits, limit_problems
-from simulator.metrics import params_at
-from simulator.scenario import Policy, Scenario
-from simulator.story import pick_clinician, story_weeks, week_trace
+from simulator.experiments.experiment import ExperimentResult, compare, run_experiment
+from simulator.inputs.levers import LEVERS, apply_levers, lever_help, lever_value
+from simulator.inputs.limits import APP_LIMITS, NO_LIMITS, Limits, limit_problems
+from simulator.inputs.scenario import Policy, Scenario
+from simulator.outputs import charts
+from simulator.outputs.metrics import params_at
+from simulator.outputs.story import pick_clinician, story_weeks, week_trace
 from ui.runner import Runner, WorkerCrashError, experiment_from, scenario_key
 from ui.views import AppRun, keep_run
 
@@ -28,7 +28,7 @@ SMALL = {"staff.clinicians": 6, "demand.referrals_per_week": 20.0, "horizon_week
 
 @pytest.mark.parametrize("lever", LEVERS, ids=lambda lever: lever.path)
 def test_each_lever_is_a_documented_parameter_its_widget_can_reach(lever: object) -> None:
-    from simulator.levers import Lever
+    from simulator.inputs.levers import Lever
 
     assert isinstance(lever, Lever)
     default = lever_value(Scenario(), lever.path)

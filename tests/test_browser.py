@@ -188,8 +188,8 @@ def test_five_users_at_once_each_get_their_own_answer_without_waiting_for_the_ot
     assert max(first_progress.values()) <= min(finished.values()), (first_progress, finished)
 
     # Each page shows its own scenario's figures: the ones the simulator gives for it.
-    from simulator.experiment import run_experiment
-    from simulator.loader import load_scenario
+    from simulator.experiments.experiment import run_experiment
+    from simulator.inputs.loader import load_scenario
 
     for scenario, page in zip(MANY, pages, strict=True):
         assert page.locator('[data-testid="stException"]').count() == 0

@@ -11,9 +11,9 @@ from collections.abc import Callable
 import pandas as pd
 import pytest
 
-from simulator.experiment import ExperimentResult, run_experiment
-from simulator.scenario import Scenario
-from simulator.validation import TARGETS, calibration_table
+from simulator.experiments.experiment import ExperimentResult, run_experiment
+from simulator.experiments.validation import TARGETS, calibration_table
+from simulator.inputs.scenario import Scenario
 
 pytestmark = pytest.mark.slow
 

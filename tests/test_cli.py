@@ -18,9 +18,9 @@ from tiny import TINY
 from typer.testing import CliRunner, Result
 
 from simulator import cli
-from simulator.loader import apply_overrides, load_scenario
-from simulator.metrics import METRICS
-from simulator.output import atomic_write_frame, atomic_write_text
+from simulator.inputs.loader import apply_overrides, load_scenario
+from simulator.outputs.files import atomic_write_frame, atomic_write_text
+from simulator.outputs.metrics import METRICS
 
 METRIC_NAMES = [m.name for m in METRICS]
 
@@ -155,7 +155,7 @@ def test_interrupt_exits_130_with_a_message(tiny: Path, monkeypatch: pytest.Monk
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "run_experiment", interrupted)  # stands in for Ctrl-C during the replications
+    monkeypatch.setattr(cli.runs, "run_experiment", interrupted)  # stands in for Ctrl-C during the replications
     result = invoke("run", tiny)
     assert result.exit_code == 130
     assert "interrupted; no partial files were written" in result.output

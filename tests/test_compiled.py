@@ -37,9 +37,9 @@ def _needs_the_compiled_core() -> None:
 FINGERPRINT = """
 import hashlib
 from simulator._native import is_compiled
-from simulator.loader import load_scenario
+from simulator.inputs.loader import load_scenario
 from simulator.model import simulate
-from simulator.scenario import Scenario
+from simulator.inputs.scenario import Scenario
 
 small = Scenario().with_changes({"staff.clinicians": 8, "demand.referrals_per_week": 28, "horizon_weeks": 40,
                                  "warmup_weeks": 8, "turnover.base_annual_rate": 1.0})
@@ -118,8 +118,8 @@ def test_an_edited_source_sends_every_module_back_to_python(copy_of_the_package:
 def test_the_note_is_given_once_per_command_not_once_per_worker(copy_of_the_package: Path) -> None:
     _edit_desk(copy_of_the_package)
     two_workers = """
-from simulator.experiment import run_experiment
-from simulator.scenario import Scenario
+from simulator.experiments.experiment import run_experiment
+from simulator.inputs.scenario import Scenario
 if __name__ == "__main__":
     small = Scenario().with_changes({"staff.clinicians": 3, "horizon_weeks": 6, "warmup_weeks": 1})
     run_experiment(small, replications=2, jobs=2)

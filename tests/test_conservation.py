@@ -20,14 +20,14 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.events import EventLog, Kind
-from simulator.metrics import client_census, summarize
+from simulator.inputs.scenario import Scenario
 from simulator.model.agency import Agency
 from simulator.model.caseload import daily_minutes, ramp, target_caseload
 from simulator.model.clients import Client, Status
 from simulator.model.clinician import DAY_START
-from simulator.scenario import Scenario
-from simulator.streams import Streams
+from simulator.model.events import EventLog, Kind
+from simulator.model.streams import Streams
+from simulator.outputs.metrics import client_census, summarize
 
 EPS = 1e-6
 SHARES = ("ee_high_share", "ee_high21_share", "paperwork_share", "late_note_share", "no_show_rate", "prob_wait",

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.advice import Target, half_width, moving_average, replications_needed, suggest_warmup, welch
-from simulator.design import Factor, grid, latin_hypercube, morris, one_at_a_time, salib_problem, sobol
-from simulator.levers import EVIDENCE_RANGES
-from simulator.scenario import Scenario
-from simulator.sensitivity import morris_analysis, sobol_analysis, tornado_table
-from simulator.sweep import factor
+from simulator.experiments.advice import Target, half_width, moving_average, replications_needed, suggest_warmup, welch
+from simulator.experiments.design import Factor, grid, latin_hypercube, morris, one_at_a_time, salib_problem, sobol
+from simulator.experiments.sensitivity import morris_analysis, sobol_analysis, tornado_table
+from simulator.experiments.sweep import factor
+from simulator.inputs.levers import EVIDENCE_RANGES
+from simulator.inputs.scenario import Scenario
 
 A = Factor("a", (1.0, 2.0, 3.0), 0.0, 2.0)
 B = Factor("b", (10.0, 20.0), 10.0, 20.0)

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from simulator.inputs.scenario import Scenario
 from simulator.model.desk import DOCUMENTATION, DeskQueue, TaskKind, task_specs
-from simulator.scenario import Scenario
 
 NOTE, PLAN, ADMIN = TaskKind.NOTE, TaskKind.TREATMENT_PLAN, TaskKind.DAILY_ADMIN
 

@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.events import Kind
-from simulator.experiment import ExperimentResult, run_experiment
+from simulator.experiments.experiment import ExperimentResult, run_experiment
+from simulator.inputs.scenario import Scenario
 from simulator.model import simulate
 from simulator.model.agency import Agency
-from simulator.scenario import Scenario
-from simulator.streams import STREAM_NAMES, Streams
+from simulator.model.events import Kind
+from simulator.model.streams import STREAM_NAMES, Streams
 
 # A small agency with plenty of departures, so every mechanism (turnover, hiring, transfers) draws numbers.
 SMALL = Scenario().with_changes({"staff.clinicians": 8, "demand.referrals_per_week": 28, "horizon_weeks": 40,

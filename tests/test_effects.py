@@ -22,8 +22,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from simulator.experiment import ExperimentResult, compare, run_experiment, t_quantile
-from simulator.scenario import Scenario
+from simulator.experiments.experiment import ExperimentResult, compare, run_experiment, t_quantile
+from simulator.inputs.scenario import Scenario
 
 pytestmark = pytest.mark.slow
 

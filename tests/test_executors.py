@@ -16,10 +16,10 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from simulator import cli
-from simulator.errors import ScenarioError
-from simulator.executors import imap_unordered, open_executor
-from simulator.experiment import run_experiment
-from simulator.loader import load_scenario_text
+from simulator.experiments.executors import imap_unordered, open_executor
+from simulator.experiments.experiment import run_experiment
+from simulator.inputs.errors import ScenarioError
+from simulator.inputs.loader import load_scenario_text
 
 TINY = """\
 name: tiny
@@ -106,7 +106,7 @@ def test_missing_distributed_is_a_clear_message(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_sweep_on_dask_equals_sweep_in_process(scheduler: str, tmp_path: Path) -> None:
-    from simulator.sweep import one_way
+    from simulator.experiments.sweep import one_way
 
     scenario = load_scenario_text(TINY)
     levers = {"paperwork.note_minutes.mean": (10.0, 20.0), "climate.supervisor_support": (0.2, 0.8)}

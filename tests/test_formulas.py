@@ -15,12 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from simulator.experiment import t_quantile
+from simulator.experiments.experiment import t_quantile
+from simulator.experiments.validation import erlang_c, mmc_expectations
+from simulator.inputs.scenario import Burnout, Climate, Scenario, Turnover
 from simulator.model import burnout as bo
 from simulator.model.caseload import ramp, target_caseload
-from simulator.scenario import Burnout, Climate, Scenario, Turnover
-from simulator.streams import Stream, lognormal_params
-from simulator.validation import erlang_c, mmc_expectations
+from simulator.model.streams import Stream, lognormal_params
 
 # Explicit parameters (not the defaults), so the hand arithmetic below stays true if defaults are recalibrated.
 B = Burnout(session_weight=1.0, paperwork_weight=1.5, after_hours_weight=2.0, ee_per_load_hour=0.2,

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator.errors import ScenarioError
-from simulator.limits import APP_LIMITS
-from simulator.loader import load_scenario, load_scenario_text
+from simulator.inputs.errors import ScenarioError
+from simulator.inputs.limits import APP_LIMITS
+from simulator.inputs.loader import load_scenario, load_scenario_text
 
 BAD = Path(__file__).parent / "bad_scenarios"
 MEMORY_BUDGET = 200 * 2**20  # issue 6: under 200 MB

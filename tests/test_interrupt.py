@@ -49,8 +49,14 @@ WAIT = 120  # seconds before a test gives up on a step (a loaded CI machine is s
 
 def start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
     # its own session, so a SIGINT to its process group reaches the workers too, as Ctrl-C in a terminal does
+    # SIGINT back to its default in the child: a suite started as a background job inherits SIGINT ignored, and
+    # Python keeps an ignored SIGINT ignored, so Ctrl-C would never reach the command under test.
     return subprocess.Popen([sys.executable, "-m", "simulator", *args], cwd=cwd, text=True, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_default_sigint)
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for(condition: Callable[[], bool], what: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.events import DAY_FIELDS, STATUSES, DayRecord, Event, EventLog, Kind, day_table, event_table
+from simulator.model.events import DAY_FIELDS, STATUSES, DayRecord, Event, EventLog, Kind, day_table, event_table
 
 _whole = st.integers(-(2**31), 2**31 - 1)
 _real = st.floats(allow_nan=False, allow_infinity=True, width=64)

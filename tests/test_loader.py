@@ -11,8 +11,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.errors import Problem, ScenarioError
-from simulator.loader import (
+from simulator.inputs.errors import Problem, ScenarioError
+from simulator.inputs.loader import (
     COMMAND_LINE,
     apply_overrides,
     dump_scenario,
@@ -20,8 +20,8 @@ from simulator.loader import (
     load_scenario_text,
     parse_override,
 )
-from simulator.scenario import Scenario
-from simulator.yamlsource import MAX_DEPTH, MAX_NODES
+from simulator.inputs.scenario import Scenario
+from simulator.inputs.yamlsource import MAX_DEPTH, MAX_NODES
 
 BAD = Path(__file__).resolve().parent / "bad_scenarios"
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

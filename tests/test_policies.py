@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from simulator.events import Kind
-from simulator.metrics import params_at, weekly
+from simulator.inputs.scenario import Scenario
 from simulator.model import simulate
-from simulator.scenario import Scenario
+from simulator.model.events import Kind
+from simulator.outputs.metrics import params_at, weekly
 
 SMALL = {"staff.clinicians": 6, "demand.referrals_per_week": 20.0, "horizon_weeks": 40, "warmup_weeks": 4}
 

@@ -22,9 +22,9 @@ from collections.abc import Callable
 
 import pytest
 
-from simulator.experiment import run_experiment
-from simulator.scenario import Scenario
-from simulator.validation import mmc_expectations, mmc_table
+from simulator.experiments.experiment import run_experiment
+from simulator.experiments.validation import mmc_expectations, mmc_table
+from simulator.inputs.scenario import Scenario
 
 REPLICATIONS = 10
 TOLERANCE = 0.05  # relative error allowed against Erlang C

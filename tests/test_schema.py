@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.loader import load_scenario
-from simulator.scenario import Scenario, parameter_table
+from simulator.inputs.loader import load_scenario
+from simulator.inputs.scenario import Scenario, parameter_table
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 NOT_PARAMETERS = {"name", "description", "policies"}

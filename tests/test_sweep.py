@@ -14,14 +14,14 @@ from tiny import TINY
 from typer.testing import CliRunner, Result
 
 from simulator import cli
-from simulator.errors import ScenarioError
-from simulator.experiment import run_experiment
-from simulator.limits import Limits
-from simulator.loader import load_scenario
-from simulator.metrics import METRICS
-from simulator.sensitivity import TORNADO_METRICS, tornado_table
-from simulator.sweep import PARTS, Sweep, one_way, run_sweep
-from simulator.sweepfile import load_sweep
+from simulator.experiments.experiment import run_experiment
+from simulator.experiments.sensitivity import TORNADO_METRICS, tornado_table
+from simulator.experiments.sweep import PARTS, Sweep, one_way, run_sweep
+from simulator.inputs.errors import ScenarioError
+from simulator.inputs.limits import Limits
+from simulator.inputs.loader import load_scenario
+from simulator.inputs.sweepfile import load_sweep
+from simulator.outputs.metrics import METRICS
 
 OAT = """\
 # question: what do note time and offload do to a tiny agency?
@@ -244,9 +244,9 @@ def test_replications_command_reports_the_sequential_answer(folder: Path) -> Non
 
 def test_ctrl_c_during_a_cli_sweep_exits_130_and_the_same_command_resumes(
         folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import simulator.sweep
+    import simulator.experiments.sweep
 
-    real, calls = simulator.sweep._point_replication, []
+    real, calls = simulator.experiments.sweep._point_replication, []
 
     def interrupted_on_the_third(*args: object) -> dict[str, float]:
         calls.append(args)
@@ -254,13 +254,13 @@ def test_ctrl_c_during_a_cli_sweep_exits_130_and_the_same_command_resumes(
             raise KeyboardInterrupt
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(simulator.sweep, "_point_replication", interrupted_on_the_third)
+    monkeypatch.setattr(simulator.experiments.sweep, "_point_replication", interrupted_on_the_third)
     out = folder / "out"
     first = invoke("sweep", folder / "oat.yaml", "--out", out)
     assert first.exit_code == 130
     assert "run the same command again to resume" in first.output
     assert [p.name for p in (out / PARTS).iterdir()] == ["point-000000.parquet"]
-    monkeypatch.setattr(simulator.sweep, "_point_replication", real)
+    monkeypatch.setattr(simulator.experiments.sweep, "_point_replication", real)
     second = invoke("sweep", folder / "oat.yaml", "--out", out)
     assert second.exit_code == 0, second.output
     assert len(pd.read_parquet(out / "results.parquet")) == len(load_sweep(folder / "oat.yaml").design) * 2

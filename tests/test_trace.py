@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 import pytest
 
-from simulator.events import DayRecord, TraceSegment
+from simulator.inputs.scenario import Scenario
 from simulator.model import simulate
-from simulator.scenario import Scenario
+from simulator.model.events import DayRecord, TraceSegment
 
 Traced = tuple[list[TraceSegment], Sequence[DayRecord]]
 SMALL = {"staff.clinicians": 4, "demand.referrals_per_week": 14.0, "horizon_weeks": 12, "warmup_weeks": 2}

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from simulator.executors import warm_up, worker_pool
-from simulator.experiment import ExperimentResult, ReplicationResult, run_replication
-from simulator.scenario import Scenario
-from simulator.story import week_trace
-from simulator.sweep import Sweep, sweep_table
+from simulator.experiments.executors import warm_up, worker_pool
+from simulator.experiments.experiment import ExperimentResult, ReplicationResult, run_replication
+from simulator.experiments.sweep import Sweep, sweep_table
+from simulator.inputs.scenario import Scenario
+from simulator.outputs.story import week_trace
 
 __all__ = ["PairedProgress", "Runner", "SweepProgress", "WorkerCrashError", "experiment_from", "scenario_key"]
 
@@ -75,7 +75,8 @@ class PairedProgress:
 
 @dataclass(frozen=True)
 class SweepProgress:
-    """Where a sweep stands; ``table`` is the tidy table (``simulator.sweep``) once every replication is done."""
+    """Where a sweep stands; ``table`` is the tidy table (``simulator.experiments.sweep``) once every replication
+    is done."""
 
     done: int
     total: int

@@ -1,9 +1,9 @@
 """The sensitivity view: a small one-way sweep of the current scenario and its tornado chart.
 
 Each chosen lever is moved, alone, to the low and to the high end of its evidence range
-(``simulator.levers.EVIDENCE_RANGES``); every point runs the same replications with the same seed, so the bars
+(``simulator.inputs.levers.EVIDENCE_RANGES``); every point runs the same replications with the same seed, so the bars
 are paired differences from the scenario as it stands in the sidebar. The sweep itself is built and summarised by
-``simulator.sweep`` and ``simulator.sensitivity``; this module only asks and shows.
+``simulator.experiments.sweep`` and ``simulator.experiments.sensitivity``; this module only asks and shows.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from simulator import charts
-from simulator.levers import EVIDENCE_RANGES, LEVERS, TORNADO_LEVERS
-from simulator.limits import APP_LIMITS, sweep_violations
-from simulator.metrics import METRICS
-from simulator.scenario import Scenario
-from simulator.sensitivity import TORNADO_METRICS, tornado_table
-from simulator.sweep import Sweep, factor
+from simulator.experiments.sensitivity import TORNADO_METRICS, tornado_table
+from simulator.experiments.sweep import Sweep, factor
+from simulator.inputs.levers import EVIDENCE_RANGES, LEVERS, TORNADO_LEVERS
+from simulator.inputs.limits import APP_LIMITS, sweep_violations
+from simulator.inputs.scenario import Scenario
+from simulator.outputs import charts
+from simulator.outputs.metrics import METRICS
 
 __all__ = ["AppSweep", "sweep_form", "sweep_result"]
 

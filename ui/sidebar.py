@@ -10,11 +10,11 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from simulator.errors import ScenarioError
-from simulator.levers import GROUPS, LEVERS, Lever, apply_levers, lever_help, lever_value
-from simulator.limits import APP_LIMITS, limit_problems
-from simulator.loader import load_scenario, load_scenario_text
-from simulator.scenario import Scenario
+from simulator.inputs.errors import ScenarioError
+from simulator.inputs.levers import GROUPS, LEVERS, Lever, apply_levers, lever_help, lever_value
+from simulator.inputs.limits import APP_LIMITS, limit_problems
+from simulator.inputs.loader import load_scenario, load_scenario_text
+from simulator.inputs.scenario import Scenario
 
 __all__ = ["SCENARIOS", "Request", "bundled_scenarios", "sidebar", "upload_problem"]
 

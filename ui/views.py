@@ -11,12 +11,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from simulator import charts
-from simulator.experiment import ExperimentResult, compare
-from simulator.loader import dump_scenario
-from simulator.metrics import METRICS
-from simulator.scenario import Scenario, parameter_table
-from simulator.story import pick_clinician, story_weeks
+from simulator.experiments.experiment import ExperimentResult, compare
+from simulator.inputs.loader import dump_scenario
+from simulator.inputs.scenario import Scenario, parameter_table
+from simulator.outputs import charts
+from simulator.outputs.metrics import METRICS
+from simulator.outputs.story import pick_clinician, story_weeks
 
 __all__ = ["HEADLINE", "MAX_KEPT_RUNS", "AppRun", "about", "answer", "clinician_week", "compare_runs",
            "headline_metrics", "keep_run", "story", "time_split"]

@@ -14,17 +14,17 @@ from typing import Any
 
 import simpy
 
-from simulator.events import EventLog, Kind
+from simulator.inputs.scenario import Scenario
 from simulator.model import staffing
 from simulator.model.admin import AdminPool, Finishes
 from simulator.model.caseload import target_caseload
 from simulator.model.clients import Client, Status, Waitlist
 from simulator.model.clinician import DAY_START, Clinician, first_workday_after, next_workday
 from simulator.model.desk import TaskKind, task_specs
+from simulator.model.events import EventLog, Kind
 from simulator.model.patience import Patience
 from simulator.model.rules import DayRules, FlowRules
-from simulator.scenario import Scenario
-from simulator.streams import Streams
+from simulator.model.streams import Streams
 
 __all__ = ["Agency", "simulate"]
 

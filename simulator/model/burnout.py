@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 from typing import Final
 
-from simulator.scenario import Burnout, Climate, Turnover
+from simulator.inputs.scenario import Burnout, Climate, Turnover
 
 __all__ = [
     "EE_MAX",

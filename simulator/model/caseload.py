@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from simulator.scenario import Scenario
+from simulator.inputs.scenario import Scenario
 
 __all__ = ["daily_minutes", "ramp", "target_caseload"]
 

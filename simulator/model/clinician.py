@@ -15,12 +15,12 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Final
 
-from simulator.events import STATUSES, Kind, TraceSegment
 from simulator.model import burnout as bo
 from simulator.model.byday import DayLists, DayMinutes
 from simulator.model.caseload import ramp
 from simulator.model.clients import Client, Status
 from simulator.model.desk import DeskQueue, DeskResult, TaskKind
+from simulator.model.events import STATUSES, Kind, TraceSegment
 from simulator.model.rules import DayRules
 from simulator.model.workday import DayPlan, lay_out_day
 

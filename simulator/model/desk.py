@@ -11,9 +11,9 @@ import math
 from enum import StrEnum
 from typing import Final
 
+from simulator.inputs.scenario import Distribution, Scenario
 from simulator.model.byday import ByDay
-from simulator.scenario import Distribution, Scenario
-from simulator.streams import lognormal_params
+from simulator.model.streams import lognormal_params
 
 __all__ = ["DOCUMENTATION", "UNTRACED", "DeskQueue", "DeskResult", "TaskKind", "TaskSpec", "task_specs"]
 

@@ -14,10 +14,10 @@ import math
 from dataclasses import dataclass
 from typing import Final
 
+from simulator.inputs.scenario import Scenario
 from simulator.model import burnout as bo
 from simulator.model.caseload import daily_minutes
-from simulator.scenario import Scenario
-from simulator.streams import geometric_log_q
+from simulator.model.streams import geometric_log_q
 
 __all__ = ["DayRules", "FlowRules"]
 

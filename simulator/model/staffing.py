@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from simulator.events import Kind
 from simulator.model.burnout import clip_ee
 from simulator.model.clients import Client, Status
 from simulator.model.clinician import Clinician
+from simulator.model.events import Kind
 
 if TYPE_CHECKING:
     from simulator.model.agency import Agency

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from simulator.events import TraceSegment
 from simulator.model.desk import UNTRACED, DeskResult
+from simulator.model.events import TraceSegment
 
 __all__ = ["DayPlan", "lay_out_day"]
 

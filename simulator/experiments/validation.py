@@ -8,9 +8,9 @@ from typing import Any
 
 import pandas as pd
 
-from simulator.experiment import confidence_intervals
+from simulator.experiments.experiment import confidence_intervals
+from simulator.inputs.scenario import Scenario
 from simulator.model.caseload import target_caseload
-from simulator.scenario import Scenario
 
 __all__ = ["TARGETS", "Target", "calibration_table", "erlang_c", "mmc_expectations", "mmc_table"]
 

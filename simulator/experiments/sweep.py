@@ -26,16 +26,22 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from simulator.design import DesignKind, Factor, build_design, salib_problem
-from simulator.diagnostics import path_problem
-from simulator.errors import ScenarioError, plain_wording
-from simulator.executors import imap_unordered, open_executor
-from simulator.experiment import run_replication
-from simulator.levers import EVIDENCE_RANGES, TORNADO_LEVERS
-from simulator.loader import dump_scenario
-from simulator.metrics import METRICS
-from simulator.output import MANIFEST, atomic_write_frame, atomic_write_parquet, atomic_write_text, package_version
-from simulator.scenario import Scenario
+from simulator.experiments.design import DesignKind, Factor, build_design, salib_problem
+from simulator.experiments.executors import imap_unordered, open_executor
+from simulator.experiments.experiment import run_replication
+from simulator.inputs.diagnostics import path_problem
+from simulator.inputs.errors import ScenarioError, plain_wording
+from simulator.inputs.levers import EVIDENCE_RANGES, TORNADO_LEVERS
+from simulator.inputs.loader import dump_scenario
+from simulator.inputs.scenario import Scenario
+from simulator.outputs.files import (
+    MANIFEST,
+    atomic_write_frame,
+    atomic_write_parquet,
+    atomic_write_text,
+    package_version,
+)
+from simulator.outputs.metrics import METRICS
 
 __all__ = ["PARTS", "SWEEP_STATE", "Progress", "Sweep", "factor", "one_way", "run_sweep", "sweep_table", "value_at"]
 
@@ -148,8 +154,8 @@ def one_way(scenario: Scenario, levers: Sequence[str] | Mapping[str, tuple[float
             executor: Executor | None = None) -> pd.DataFrame:
     """A one-at-a-time sweep of ``levers`` between their low and high values, in memory; the tidy table.
 
-    ``levers`` is a list of dotted paths (ranges from ``simulator.levers.EVIDENCE_RANGES``) or a mapping of
-    path to (low, high). Pass the result to ``simulator.sensitivity.tornado_table``.
+    ``levers`` is a list of dotted paths (ranges from ``simulator.inputs.levers.EVIDENCE_RANGES``) or a mapping of
+    path to (low, high). Pass the result to ``simulator.experiments.sensitivity.tornado_table``.
     """
     ranges = levers if isinstance(levers, Mapping) else dict.fromkeys(levers, (None, None))
     factors = tuple(factor(scenario, path, low=low, high=high) for path, (low, high) in ranges.items())

@@ -17,7 +17,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_complet
 from contextlib import contextmanager
 from typing import Any, Literal, TypeVar, get_args
 
-from simulator.errors import ScenarioError
+from simulator.inputs.errors import ScenarioError
 
 __all__ = ["DASK_CONNECT_SECONDS", "EXECUTOR_KINDS", "ExecutorKind", "imap_unordered", "open_executor", "warm_up",
            "worker_pool"]
@@ -61,7 +61,7 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     # forkserver: a fresh interpreter per worker, so no thread or lock state of the parent is inherited. The
     # server imports the model once and forks workers from it, so a worker starts in milliseconds, not seconds.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["simulator.experiment"])
+    context.set_forkserver_preload(["simulator.experiments.experiment"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_leave_ctrl_c_to_the_parent)
 
 

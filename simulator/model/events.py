@@ -1,7 +1,7 @@
 """The append-only event log: the single source of truth that every metric is computed from.
 
 Two record types, named tuples because a replication appends hundreds of thousands of them (and stored column-wise,
-``simulator.ledger``, so that millions fit in memory):
+``simulator.model.ledger``, so that millions fit in memory):
 
 * ``Event``: something that happened to a client or a clinician at a moment (a referral, an assignment, a
   resignation). Fields: time in days, kind, clinician id (-1 if none), client id (-1 if none), value.
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final, NamedTuple, cast
 
-from simulator.ledger import RecordTable
+from simulator.model.ledger import RecordTable
 
 __all__ = ["DAY_FIELDS", "DAY_INT_FIELDS", "KIND_CODES", "STATUSES", "DayRecord", "Event", "EventLog", "Kind",
            "TraceSegment", "day_table", "event_table"]
@@ -129,7 +129,7 @@ class EventLog:
     """Everything a replication recorded, appended as it happened.
 
     ``events`` and ``days`` read like lists of ``Event`` and ``DayRecord`` tuples; they are stored column-wise
-    (``simulator.ledger``) because a long run appends millions of them.
+    (``simulator.model.ledger``) because a long run appends millions of them.
     """
 
     events: RecordTable[Event] = field(default_factory=event_table)

@@ -18,11 +18,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from simulator.diagnostics import describe_errors, path_problem, section_model
-from simulator.errors import Problem, ScenarioError
-from simulator.limits import NO_LIMITS, Limits, limit_violations
-from simulator.scenario import Scenario
-from simulator.yamlsource import Document, Location, read_value, read_yaml
+from simulator.inputs.diagnostics import describe_errors, path_problem, section_model
+from simulator.inputs.errors import Problem, ScenarioError
+from simulator.inputs.limits import NO_LIMITS, Limits, limit_violations
+from simulator.inputs.scenario import Scenario
+from simulator.inputs.yamlsource import Document, Location, read_value, read_yaml
 
 __all__ = [
     "COMMAND_LINE",

@@ -26,13 +26,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from simulator.design import DesignKind, Factor
-from simulator.errors import Problem, ScenarioError, plain_wording
-from simulator.limits import NO_LIMITS, Limits, limit_violations, sweep_violations
-from simulator.loader import MAX_FILE_BYTES, apply_overrides, load_scenario
-from simulator.scenario import Scenario
-from simulator.sweep import Sweep, factor
-from simulator.yamlsource import Document, Location, read_yaml
+from simulator.experiments.design import DesignKind, Factor
+from simulator.experiments.sweep import Sweep, factor
+from simulator.inputs.errors import Problem, ScenarioError, plain_wording
+from simulator.inputs.limits import NO_LIMITS, Limits, limit_violations, sweep_violations
+from simulator.inputs.loader import MAX_FILE_BYTES, apply_overrides, load_scenario
+from simulator.inputs.scenario import Scenario
+from simulator.inputs.yamlsource import Document, Location, read_yaml
 
 __all__ = ["MAX_POINTS", "load_sweep"]
 

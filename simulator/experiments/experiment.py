@@ -19,10 +19,10 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from simulator.executors import imap_unordered, open_executor
-from simulator.metrics import METRICS, events_frame, summarize, weekly
+from simulator.experiments.executors import imap_unordered, open_executor
+from simulator.inputs.scenario import Scenario
 from simulator.model import simulate
-from simulator.scenario import Scenario
+from simulator.outputs.metrics import METRICS, events_frame, summarize, weekly
 
 __all__ = [
     "ExperimentResult",

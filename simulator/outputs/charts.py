@@ -1,8 +1,8 @@
 """Every Altair chart the project draws, shared by the Streamlit app and the CLI's HTML reports.
 
-Charts take the tidy tables that ``simulator.experiment`` and ``simulator.metrics`` produce and return Altair
-chart objects; nothing here runs a simulation. This is the only module that imports Altair, so the model core
-and the CLI's table output work without it.
+Charts take the tidy tables that ``simulator.experiments.experiment`` and ``simulator.outputs.metrics`` produce
+and return Altair chart objects; nothing here runs a simulation. This is the only module that imports Altair, so
+the model core and the CLI's table output work without it.
 """
 
 from __future__ import annotations
@@ -192,8 +192,8 @@ SIDE_COLORS = alt.Scale(domain=["low", "high"], range=["#4c78a8", "#e45756"])
 
 def tornado_chart(table: pd.DataFrame, width: int = 420) -> alt.VConcatChart:
     """One tornado per metric: for each lever a bar from the base mean to the mean at its low and at its high
-    value (``simulator.sensitivity.tornado_table``), longest swing on top. ``width`` is the bars' width in pixels
-    (the lever labels and the legend come on top of it)."""
+    value (``simulator.experiments.sensitivity.tornado_table``), longest swing on top. ``width`` is the bars'
+    width in pixels (the lever labels and the legend come on top of it)."""
     charts = [_tornado(table[table["metric"] == metric], width) for metric in table["metric"].unique()]
     chart: alt.VConcatChart = alt.vconcat(*charts).resolve_scale(color="shared")
     return chart
@@ -226,7 +226,7 @@ def _tornado(rows: pd.DataFrame, width: int) -> alt.LayerChart:
 
 def morris_chart(indices: pd.DataFrame) -> alt.FacetChart:
     """Morris screening: mean absolute elementary effect (importance) against its spread (interaction or
-    non-linearity), one panel per metric (``simulator.sensitivity.morris_indices``)."""
+    non-linearity), one panel per metric (``simulator.experiments.sensitivity.morris_indices``)."""
     chart: alt.FacetChart = alt.Chart(indices).mark_circle(size=90).encode(
         x=alt.X("mu_star:Q", title="mu* (mean |effect| over the whole range)"),
         y=alt.Y("sigma:Q", title="sigma (spread of effects)"),
@@ -262,7 +262,7 @@ def sweep_scatter(means: pd.DataFrame, parameters: list[str], metric: str) -> al
 
 def welch_chart(smoothed: pd.DataFrame, suggested: int | None) -> alt.FacetChart:
     """Welch's plot: the moving average over weeks of each series averaged across replications, with the
-    suggested warm-up marked (``simulator.advice.welch``)."""
+    suggested warm-up marked (``simulator.experiments.advice.welch``)."""
     data = smoothed.assign(suggested=suggested)
     lines = alt.Chart().mark_line().encode(
         x=alt.X("week:Q", title="Week"), y=alt.Y("smoothed:Q", title=None, scale=alt.Scale(zero=False)),

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from simulator.events import TraceSegment
-from simulator.metrics import days_frame
+from simulator.inputs.scenario import Scenario
 from simulator.model import simulate
-from simulator.scenario import Scenario
+from simulator.model.events import TraceSegment
+from simulator.outputs.metrics import days_frame
 
 __all__ = ["WEEKDAYS", "pick_clinician", "story_weeks", "week_trace"]
 

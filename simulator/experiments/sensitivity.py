@@ -1,6 +1,6 @@
 """Sensitivity analysis of sweep results: one-way (tornado) and global (Morris elementary effects, Sobol indices).
 
-All functions take the tidy table of ``simulator.sweep.run_sweep`` (one row per point x replication). The
+All functions take the tidy table of ``simulator.experiments.sweep.run_sweep`` (one row per point x replication). The
 one-way effects are paired by replication: point and base share replication k's random numbers, so the
 difference is the parameter's effect with the luck of the draw cancelled. The global methods average the
 replications of each point first (the response SALib analyses), then call SALib.
@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.design import BASE_POINT
-from simulator.design import morris as morris_design
-from simulator.experiment import t_quantile
-from simulator.metrics import METRICS
-from simulator.sweep import Sweep
+from simulator.experiments.design import BASE_POINT
+from simulator.experiments.design import morris as morris_design
+from simulator.experiments.experiment import t_quantile
+from simulator.experiments.sweep import Sweep
+from simulator.outputs.metrics import METRICS
 
 __all__ = ["TORNADO_METRICS", "analyse", "morris_analysis", "morris_indices", "point_means", "sobol_analysis",
            "sobol_indices", "tornado_table"]
@@ -54,8 +54,8 @@ def tornado_table(results: pd.DataFrame, metrics: Sequence[str] = TORNADO_METRIC
                   level: float = 0.95) -> pd.DataFrame:
     """One row per (metric, lever): the effect of moving the lever to its low and its high value from the base.
 
-    ``results`` comes from a one-at-a-time sweep (``design: oat`` or ``simulator.sweep.one_way``). Effects are
-    paired mean differences from the base point with their t half-widths; ``swing`` = |high_mean - low_mean|
+    ``results`` comes from a one-at-a-time sweep (``design: oat`` or ``simulator.experiments.sweep.one_way``).
+    Effects are paired mean differences from the base point with their t half-widths; ``swing`` = |high_mean - low_mean|
     orders the bars. A lever whose range ends at the base value (e.g. a cap at its default) has that side at
     the base, with effect 0.
     """

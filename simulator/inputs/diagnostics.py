@@ -16,9 +16,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from simulator.errors import Problem
-from simulator.scenario import Scenario
-from simulator.yamlsource import Location
+from simulator.inputs.errors import Problem
+from simulator.inputs.scenario import Scenario
+from simulator.inputs.yamlsource import Location
 
 __all__ = ["all_paths", "describe_errors", "path_problem", "section_model"]
 

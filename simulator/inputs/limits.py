@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.scenario import Scenario
+from simulator.inputs.scenario import Scenario
 
 __all__ = ["APP_LIMITS", "NO_LIMITS", "Limits", "limit_problems", "limit_violations", "sweep_violations"]
 

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulator.executors import imap_unordered, open_executor
-from simulator.experiment import run_replication, t_quantile
-from simulator.metrics import METRICS
-from simulator.scenario import Scenario
+from simulator.experiments.executors import imap_unordered, open_executor
+from simulator.experiments.experiment import run_replication, t_quantile
+from simulator.inputs.scenario import Scenario
+from simulator.outputs.metrics import METRICS
 
 __all__ = ["WELCH_SERIES", "Target", "half_width", "moving_average", "replications_needed",
            "sequential_replications", "suggest_warmup", "welch"]

@@ -2,7 +2,7 @@
 
 Pure functions of the factors (and a seed for the sampled designs), so the same sweep file always yields the
 same points; nothing here runs the model. The sampled designs come from SALib, so the analysis functions in
-``simulator.sensitivity`` can read them back in the order SALib expects.
+``simulator.experiments.sensitivity`` can read them back in the order SALib expects.
 
 - ``grid``: every combination of every factor's values (a full factorial).
 - ``one_at_a_time``: the base point, then each factor moved to each of its values with the others at base

@@ -21,8 +21,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from simulator.experiment import ExperimentResult
-from simulator.metrics import METRICS
+from simulator.experiments.experiment import ExperimentResult
+from simulator.outputs.metrics import METRICS
 
 __all__ = [
     "MANIFEST",

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.scenario import Policy, Scenario, parameter_table
+from simulator.inputs.scenario import Policy, Scenario, parameter_table
 
 __all__ = [
     "EVIDENCE_RANGES", "GROUPS", "LEVERS", "RUN_SETTINGS", "TORNADO_LEVERS", "EvidenceRange", "Lever", "apply_levers",

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from simulator.errors import Problem, ScenarioError
+from simulator.inputs.errors import Problem, ScenarioError
 
 __all__ = ["MAX_CHARS", "MAX_DEPTH", "MAX_NODES", "Document", "Location", "read_value", "read_yaml"]
 

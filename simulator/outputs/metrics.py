@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulator.events import DAY_FIELDS, DAY_INT_FIELDS, KIND_CODES, STATUSES, EventLog, Kind
-from simulator.scenario import Scenario
+from simulator.inputs.scenario import Scenario
+from simulator.model.events import DAY_FIELDS, DAY_INT_FIELDS, KIND_CODES, STATUSES, EventLog, Kind
 
 __all__ = [
     "METRICS",

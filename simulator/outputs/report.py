@@ -20,12 +20,12 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from simulator import charts
-from simulator.advice import welch
-from simulator.errors import ScenarioError
-from simulator.output import MANIFEST, atomic_write_text
-from simulator.sensitivity import TORNADO_METRICS
-from simulator.sweep import SWEEP_STATE
+from simulator.experiments.advice import welch
+from simulator.experiments.sensitivity import TORNADO_METRICS
+from simulator.experiments.sweep import SWEEP_STATE
+from simulator.inputs.errors import ScenarioError
+from simulator.outputs import charts
+from simulator.outputs.files import MANIFEST, atomic_write_text
 
 __all__ = ["CDN", "build_report", "write_report"]
 

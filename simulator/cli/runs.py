@@ -1,0 +1,135 @@
+"""``run`` and ``compare``: a scenario's replications with their confidence intervals, and two scenarios paired
+by common random numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from simulator.cli.common import (
+    ExecutorOption,
+    Jobs,
+    OutDir,
+    Reps,
+    ScenarioFile,
+    SchedulerOption,
+    Seed,
+    Sets,
+    app,
+    command_line,
+    console,
+    errors_reported,
+    executor_for,
+    fmt,
+    load,
+    prepare,
+    progress,
+)
+from simulator.experiments.experiment import ExperimentResult, compare, run_experiment
+from simulator.inputs.loader import dump_scenario
+from simulator.outputs.files import write_comparison, write_results
+from simulator.outputs.metrics import METRICS
+
+__all__ = ["compare_command", "run_command"]
+
+
+@app.command("run")
+def run_command(ctx: typer.Context, scenario: ScenarioFile, reps: Reps = None, seed: Seed = None, jobs: Jobs = 1,
+                sets: Sets = None, out: OutDir = None,
+                events: Annotated[bool, typer.Option("--events", help="Also write events.csv.gz (with --out).")]
+                = False, executor: ExecutorOption = "local", scheduler: SchedulerOption = None) -> None:
+    """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
+    if events and out is None:
+        typer.echo("note: --events writes events.csv.gz, so it needs --out; running without it", err=True)
+    with errors_reported():
+        prepare(out)
+        resolved = load(ctx, scenario, sets, reps, seed)
+        with executor_for(executor, jobs, scheduler) as pool, progress() as track:
+            result = run_experiment(resolved, events=events and out is not None, executor=pool,
+                                    progress=track(resolved.name, resolved.replications))
+        _report_time(result)
+        console().print(_intervals_table(result))
+        if out is not None:
+            paths = write_results(result, out, scenario_yaml=dump_scenario(resolved), events=events,
+                                  command=command_line(ctx))
+            typer.echo(f"wrote {len(paths)} files to {out}", err=True)
+
+
+@app.command("compare")
+def compare_command(ctx: typer.Context, base: Annotated[Path, typer.Argument(metavar="BASE", show_default=False)],
+                    other: Annotated[Path, typer.Argument(metavar="OTHER", show_default=False)],
+                    reps: Reps = None, seed: Seed = None, jobs: Jobs = 1, sets: Sets = None,
+                    out: OutDir = None, executor: ExecutorOption = "local", scheduler: SchedulerOption = None) -> None:
+    """Run BASE and OTHER with common random numbers and print their paired differences (OTHER - BASE).
+
+    Both use BASE's seed and replications unless --seed / --reps say otherwise; --set applies to both.
+    """
+    with errors_reported():
+        prepare(out)
+        base_scenario = load(ctx, base, sets, reps, seed)
+        # The same seed and replication count on both sides is what pairs replication k with replication k.
+        other_scenario = load(ctx, other, sets, base_scenario.replications, base_scenario.seed)
+        with executor_for(executor, jobs, scheduler) as pool, progress() as track:
+            base_result, other_result = (run_experiment(s, executor=pool, progress=track(s.name, s.replications))
+                                         for s in (base_scenario, other_scenario))
+        table = compare(base_result, other_result)
+        console().print(_comparison_table(table, base_result, other_result))
+        if out is not None:
+            sides = {"base": (base_result, dump_scenario(base_scenario)),
+                     "other": (other_result, dump_scenario(other_scenario))}
+            paths = write_comparison(table, sides, out, command=command_line(ctx))
+            typer.echo(f"wrote {len(paths)} files to {out}", err=True)
+
+
+def _report_time(result: ExperimentResult) -> None:
+    typer.echo(f"{len(result.summary)} replications in {result.wall_seconds:.1f} s "
+               f"({result.sim_events:,} SimPy events)", err=True)
+
+
+def _table(title: str, caption: str, columns: Sequence[str]) -> Table:
+    """A table whose first column is the metric name, kept whole because it is the CSV column name too."""
+    table = Table(title=escape(title), caption=caption)  # escape: a scenario name is not rich markup
+    table.add_column("metric", no_wrap=True, min_width=max(len(m.name) for m in METRICS))
+    for column in columns:
+        table.add_column(escape(column), justify="left" if column in ("95% CI", "unit") else "right")
+    return table
+
+
+def _intervals_table(result: ExperimentResult) -> Table:
+    table = _table(f"{result.scenario.name}: {len(result.summary)} replications, seed {result.seed}",
+                   "mean over replications and 95% t confidence interval", ("mean", "95% CI", "unit"))
+    for row in _records(result.intervals()):
+        table.add_row(str(row["metric"]), fmt(row["mean"]), f"{fmt(row['ci_low'])} to {fmt(row['ci_high'])}",
+                      str(row["unit"]))
+    return table
+
+
+def _comparison_table(paired: pd.DataFrame, base: ExperimentResult, other: ExperimentResult) -> Table:
+    table = _table(f"{other.scenario.name} - {base.scenario.name}: {len(base.summary)} paired replications, "
+                   f"seed {base.seed}",
+                   "difference = other - base, paired by replication (common random numbers); "
+                   "* its 95% CI excludes 0 (green: better, red: worse)",
+                   (base.scenario.name, other.scenario.name, "difference", "95% CI", "", "unit"))
+    for row in _records(paired):
+        table.add_row(str(row["metric"]), fmt(row["base_mean"]), fmt(row["other_mean"]), fmt(row["diff_mean"]),
+                      f"{fmt(row['ci_low'])} to {fmt(row['ci_high'])}", _marker(row), str(row["unit"]))
+    return table
+
+
+def _marker(row: dict[str, Any]) -> str:
+    if not row["significant"]:
+        return ""
+    if row["better"] not in ("lower", "higher"):  # a metric with no good direction (e.g. the no-show rate)
+        return "*"
+    improved = (row["diff_mean"] < 0) == (row["better"] == "lower")
+    return "[green]*[/]" if improved else "[red]*[/]"
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(key): value for key, value in row.items()} for row in frame.to_dict("records")]
