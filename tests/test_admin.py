@@ -2,26 +2,28 @@
 
 With ``c`` workers who each take the same ``d`` days per referral, first come first served, referral ``k`` starts
 when it arrives or when referral ``k - c`` is done, whichever is later, so it joins the waitlist at
-``max(arrival[k], joined[k - c]) + d`` (Lindley's recursion for c = 1). The model handles a week's referrals when
-it draws them, ahead of the clock (``Agency.referrals``); these tests check, from the log alone, that each one still
-arrives at its own time, is processed in order and joins the waitlist exactly when the recursion says, also when a
-policy switches the admin step on or off in the middle of a week.
+``max(arrival[k], joined[k - c]) + d`` (Lindley's recursion for c = 1).
+These tests check, from the log alone, that each referral arrives at its own time, is processed in order and joins
+the waitlist exactly when the recursion says, also when a policy switches the admin step on or off in the middle of
+a week; and that the pool itself serves as a SimPy ``Resource`` of as many units would.
 """
 
 from __future__ import annotations
 
-import heapq
+import math
 
 import numpy as np
 import pytest
+import simpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.inputs.scenario import Scenario
 from simulator.model import simulate
-from simulator.model.admin import Finishes
+from simulator.model.admin import AdminPool
 from simulator.model.clients import Client
 from simulator.model.events import Kind
+from simulator.model.schedule import Schedule
 
 _ADMIN_DAYS_PER_MINUTE = 1 / 480 * 7 / 5  # an admin worker's 480 minutes a day, spread over a 7-day week
 
@@ -88,41 +90,51 @@ def test_a_policy_in_mid_week_changes_the_admin_step_for_the_referrals_that_arri
     np.testing.assert_allclose(joins[processed][done], expected[done], rtol=0, atol=1e-9)
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.booleans(), st.floats(0.0, 50.0)), max_size=3000))
-def test_finishes_pop_in_the_order_of_a_heap(steps: list[tuple[bool, float]]) -> None:
-    """``Finishes`` against ``heapq`` of (finish, order queued): the same referrals in the same order, the same
-    answer to "is the new one first?", through runs of in-order appends, out-of-order inserts and compactions."""
-    queue = Finishes()
-    heap: list[tuple[float, int, Client]] = []
-    last = 0.0
-    for order, (pop, value) in enumerate(steps):
-        if pop and heap:
-            _, _, expected = heapq.heappop(heap)
-            assert queue.pop() is expected
-        else:
-            # Mostly in order, as a FIFO pool with one service time finishes; now and then earlier, or a tie.
-            finish = last + value if value > 5.0 else (last if value < 1.0 else max(0.0, last - value))
-            last = max(last, finish)
-            client = Client(order, 0.0)
-            heapq.heappush(heap, (finish, order, client))
-            assert queue.push(finish, client) == (heap[0][2] is client)
-        assert len(queue) == len(heap)
-        if heap:
-            assert queue.first() == heap[0][0]
+def _simpy_resource(arrivals: list[float], workers: int, days: float) -> list[tuple[float, int]]:
+    """(finish, referral) of each referral served by a SimPy Resource of ``workers`` units, ``days`` each."""
+    env = simpy.Environment()
+    desk = simpy.Resource(env, capacity=workers)
+    finished: list[tuple[float, int]] = []
+
+    def referral(k: int, arrival: float):  # type: ignore[no-untyped-def]  # a SimPy process
+        yield env.timeout(arrival)
+        with desk.request() as turn:
+            yield turn
+            yield env.timeout(days)
+            finished.append((env.now, k))
+
+    for k, arrival in enumerate(arrivals):
+        env.process(referral(k, arrival))
+    env.run()
+    return finished
 
 
-def test_finishes_keep_their_order_through_a_long_backlog() -> None:
-    """A backlog that never empties: finished entries are dropped from the front (compaction) without losing or
-    reordering the rest, including an out-of-order insert after the drop."""
-    queue = Finishes()
-    clients = [Client(k, 0.0) for k in range(5001)]
-    for k in range(5000):
-        queue.push(float(k), clients[k])
-    popped = [queue.pop().id for _ in range(3000)]
-    assert popped == list(range(3000))
-    assert len(queue) == 2000
-    assert queue.push(3500.5, clients[5000]) is False  # lands between 3500 and 3501
-    rest = [queue.pop().id for _ in range(2001)]
-    assert rest == [*range(3000, 3501), 5000, *range(3501, 5000)]
-    assert len(queue) == 0
+@settings(max_examples=100, deadline=None)
+@given(arrivals=st.lists(st.floats(0.0, 30.0), max_size=120), workers=st.integers(1, 4),
+       days=st.floats(0.01, 2.0))
+def test_the_pool_serves_referrals_as_a_simpy_resource_would(arrivals: list[float], workers: int,
+                                                             days: float) -> None:
+    arrivals = sorted(arrivals)
+    schedule, finished = Schedule(), []
+    pool = AdminPool(schedule, lambda client: finished.append((schedule.now, client.id)), capacity=workers,
+                     service_days=days)
+    for k, arrival in enumerate(arrivals):
+        schedule.at(arrival, pool.arrive, Client(k, arrival))
+    schedule.run(math.inf)
+    expected = _simpy_resource(arrivals, workers, days)
+    assert len(finished) == len(expected) == len(arrivals)
+    assert len(pool) == 0
+    for (time, _), (want, _) in zip(sorted(finished), sorted(expected), strict=True):
+        assert time == pytest.approx(want, abs=1e-9)
+    # first come, first served: referrals finish in the order they arrived
+    assert [k for _, k in finished] == sorted(k for _, k in finished)
+
+
+def test_a_larger_pool_takes_queued_referrals_at_once() -> None:
+    schedule, finished = Schedule(), []
+    pool = AdminPool(schedule, lambda client: finished.append(schedule.now), capacity=1, service_days=1.0)
+    for k in range(4):
+        schedule.at(0.0, pool.arrive, Client(k, 0.0))
+    schedule.at(0.5, pool.resize, 3, 1.0)  # two more workers arrive half-way through the first referral
+    schedule.run(math.inf)
+    assert finished == [1.0, 1.5, 1.5, 2.0]

@@ -24,7 +24,7 @@ from simulator.inputs.scenario import Scenario
 from simulator.model.agency import Agency
 from simulator.model.caseload import daily_minutes, ramp, target_caseload
 from simulator.model.clients import Client, Status
-from simulator.model.clinician import DAY_START
+from simulator.model.diary import DAY_START
 from simulator.model.events import EventLog, Kind
 from simulator.model.streams import Streams
 from simulator.outputs.metrics import client_census, summarize
@@ -208,7 +208,7 @@ def check_clients(agency: Agency, log: EventLog, r: Replay) -> None:
     assert len(waiting) == size == census["waiting"] == places["waiting"]
     assert {c.id for c in waiting} == {c for c, (place, _) in r.place.items() if place == "waiting"}
     assert all(c.status is Status.WAITING for c in waiting)
-    in_admin = len(agency.intake)  # referrals still at an admin pool, the current one or one a policy replaced
+    in_admin = len(agency.admin)  # referrals still at the admin pool, queued or being processed
     assert in_admin == census["in_admin"] == places["admin"]
     assert places["transfer"] == 0  # a transferred client is re-queued or lost in the same instant
     for name in ("discharged", "dropped_out", "lost"):
@@ -254,10 +254,10 @@ def check_minutes(log: EventLog, scenario: Scenario, r: Replay) -> None:
 def check_staff(agency: Agency, log: EventLog, r: Replay) -> None:
     assert r.headcount == len(agency.clinicians)
     vacancy_values = [e.value for e in log.events if e.kind in (Kind.VACANCY_OPEN, Kind.VACANCY_CLOSE)]
-    assert agency.vacancies == (vacancy_values[-1] if vacancy_values else 0)
+    assert len(agency.recruitments) == (vacancy_values[-1] if vacancy_values else 0)
     # Every position the agency funds is filled by someone not on notice, or being recruited.
     positions = agency.params.staff.clinicians + agency.params.turnover.hire_ahead_positions
-    assert sum(not c.notice for c in agency.clinicians.values()) + agency.vacancies >= positions
+    assert sum(not c.notice for c in agency.clinicians.values()) + len(agency.recruitments) >= positions
     for clinician in agency.clinicians.values():
         assert 0.0 <= clinician.ee <= 54.0
         assert clinician.desk.backlog_minutes >= -EPS

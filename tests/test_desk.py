@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.inputs.scenario import Scenario
-from simulator.model.desk import DOCUMENTATION, DeskQueue, TaskKind, task_specs
+from simulator.model.desk import DeskQueue
+from simulator.model.paperwork import TASKS, TaskKind, task_specs
+from simulator.model.streams import STREAM_NAMES
 
 NOTE, PLAN, ADMIN = TaskKind.NOTE, TaskKind.TREATMENT_PLAN, TaskKind.DAILY_ADMIN
 
@@ -169,16 +171,26 @@ def test_task_specs_offload_only_documentation() -> None:
     s = Scenario().with_changes({"paperwork.offload_share": 0.25, "paperwork.compliance_hours_per_month": 3,
                                  "paperwork.note_due_days": 1.5, "paperwork.document_due_days": 7})
     specs = task_specs(s)
-    assert set(specs) == set(TaskKind)
-    for kind, (_, _, factor, _) in specs.items():
-        assert factor == (0.75 if kind in DOCUMENTATION else 1.0), kind
-    assert specs[TaskKind.COMPLIANCE] == (180.0, 0.0, 1.0, 30)
-    assert specs[TaskKind.DAILY_ADMIN][3] == 0
-    assert specs[TaskKind.NOTE][3] == math.ceil(1.5) == 2
-    assert specs[TaskKind.REMEDIATION][3] == 7
-    mu, sigma, _, _ = specs[TaskKind.NOTE]  # lognormal of mean 15, sd 6
-    assert math.exp(mu + sigma**2 / 2) == pytest.approx(15)
-    assert task_specs(s.with_changes({"paperwork.enabled": False})) == {}
+    assert specs is not None
+    assert len(specs) == len(TaskKind) == len(TASKS)
+    for task in TASKS:
+        assert specs[task.kind].factor == (0.75 if task.documentation else 1.0), task.name
+    compliance = specs[TaskKind.COMPLIANCE]
+    assert (compliance.mu, compliance.sigma, compliance.due_days) == (180.0, 0.0, 30)
+    assert specs[TaskKind.DAILY_ADMIN].due_days == 0
+    assert specs[TaskKind.NOTE].due_days == math.ceil(1.5) == 2
+    assert specs[TaskKind.REMEDIATION].due_days == 7
+    note = specs[TaskKind.NOTE]  # lognormal of mean 15, sd 6
+    assert math.exp(note.mu + note.sigma**2 / 2) == pytest.approx(15)
+    assert task_specs(s.with_changes({"paperwork.enabled": False})) is None
+
+
+def test_the_task_table_has_one_row_per_kind_each_with_a_stream_of_its_own() -> None:
+    assert [task.kind for task in TASKS] == list(TaskKind)
+    streams = [task.stream for task in TASKS]
+    assert len(set(streams)) == len(streams)
+    assert set(streams) <= set(STREAM_NAMES)
+    assert len({task.name for task in TASKS}) == len(TASKS)
 
 
 @dataclass

@@ -10,7 +10,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.model.events import DAY_FIELDS, STATUSES, DayRecord, Event, EventLog, Kind, day_table, event_table
+from simulator.model.events import (
+    DAY_FIELDS,
+    DAY_INT_FIELDS,
+    STATUSES,
+    DayRecord,
+    Event,
+    EventLog,
+    Kind,
+    day_table,
+    event_table,
+)
 
 _whole = st.integers(-(2**31), 2**31 - 1)
 _real = st.floats(allow_nan=False, allow_infinity=True, width=64)
@@ -114,3 +124,16 @@ def test_the_log_refuses_an_id_beyond_32_bits_and_keeps_what_it_had() -> None:
         log.add_day(**fields)
     assert list(log.events) == [Event(1.0, "referral", -1, 4, 0.0)]
     assert len(log.days) == 0
+
+
+def test_a_day_record_is_written_by_field_name_and_read_back_field_for_field() -> None:
+    # Every field a value of its own, so a swapped pair inside add_day would show; callers must name every field.
+    integers = iter(range(3, 100))
+    values: dict[str, Any] = {name: next(integers) if name in DAY_INT_FIELDS else next(integers) + 0.5
+                              for name in DAY_FIELDS if name != "status"}
+    log = EventLog()
+    add_day: Any = log.add_day  # the fields come from a dict here, which mypy cannot match to the keywords
+    add_day(status=STATUSES.index("notice"), **values)
+    assert log.days[0]._asdict() == {**values, "status": "notice"}
+    with pytest.raises(TypeError):
+        add_day(*range(len(DAY_FIELDS)))  # positional rows are not accepted

@@ -1,7 +1,7 @@
-"""The agency: wires referrals, the admin pool, the waitlist, the clinicians, audits and timed policies.
+"""The agency: referrals, the admin pool, the waitlist, the clinicians, audits and timed policies, on one clock.
 
-``simulate(scenario)`` builds a fresh SimPy environment, runs it to the horizon and returns the event log. The
-scenario is never modified: a timed policy swaps in a new frozen scenario as ``Agency.params``.
+``simulate(scenario)`` builds a fresh agency, runs it to the horizon and returns the event log. The scenario is never
+modified: a timed policy swaps in a new frozen scenario as ``Agency.params`` (and its plain numbers as ``rules``).
 """
 
 from __future__ import annotations
@@ -9,22 +9,21 @@ from __future__ import annotations
 import gc
 import math
 from collections.abc import Collection, Generator
-from functools import partial
 from typing import Any
 
 import simpy
 
 from simulator.inputs.scenario import Scenario
 from simulator.model import staffing
-from simulator.model.admin import AdminPool, Finishes
-from simulator.model.caseload import target_caseload
+from simulator.model.admin import AdminPool
 from simulator.model.clients import Client, Status, Waitlist
-from simulator.model.clinician import DAY_START, Clinician, first_workday_after, next_workday
-from simulator.model.desk import TaskKind, task_specs
+from simulator.model.clinician import Clinician
+from simulator.model.diary import DAY_START, first_workday_after, next_workday
 from simulator.model.events import EventLog, Kind
-from simulator.model.patience import Patience
-from simulator.model.rules import DayRules, FlowRules
-from simulator.model.streams import Streams
+from simulator.model.paperwork import TASKS, TaskKind
+from simulator.model.rules import Rules
+from simulator.model.schedule import Schedule
+from simulator.model.streams import Stream, Streams
 
 __all__ = ["Agency", "simulate"]
 
@@ -38,9 +37,9 @@ def simulate(scenario: Scenario, *, replication: int = 0, seed: int | None = Non
     """
     agency = Agency(scenario, Streams(scenario.seed if seed is None else seed, replication), trace_weeks)
     agency.start()
-    # The run allocates millions of short-lived tuples and lists but leaves almost no cyclic garbage (about 10,000
-    # objects in a baseline replication, the agency's own object graph, freed with it), so the cyclic collector's
-    # passes over the growing heap are wasted work: 3-6 % of a replication's instructions (benchmarks/README.md).
+    # A run allocates millions of short-lived objects but leaves almost no cyclic garbage, so the cyclic collector's
+    # passes over the growing heap are wasted work (benchmarks/README.md): paused for the run, as the caller had it
+    # afterwards.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -52,221 +51,127 @@ def simulate(scenario: Scenario, *, replication: int = 0, seed: int | None = Non
 
 class Agency:
     def __init__(self, scenario: Scenario, streams: Streams, trace_weeks: Collection[int] = ()) -> None:
-        self.env = simpy.Environment()
-        self.now = 0.0  # the time of the event being processed (kept by run)
-        self.params = scenario
+        self.schedule = Schedule()
         self.scenario = scenario
+        self.params = scenario  # the parameters in force (a timed policy swaps them)
+        self.rules = Rules.of(scenario)
         self.streams = streams
+        self.task_streams: list[Stream] = [streams[task.stream] for task in TASKS]  # by TaskKind
         self.horizon_weeks = scenario.horizon_weeks
         self.log = EventLog(horizon_days=7.0 * scenario.horizon_weeks, warmup_days=7.0 * scenario.warmup_weeks)
         self.trace_weeks = frozenset(trace_weeks)
-        self.clinicians: dict[int, Clinician] = {}
+        self.clinicians: dict[int, Clinician] = {}  # the roster, in order of hire
         self.waitlist = Waitlist()
-        self.patience = Patience(self.env, self.renege)
-        self.admin = AdminPool(max(1, scenario.staff.admin_staff), 0.0)
-        self.intake = Finishes()  # referrals in admin processing, under one alarm
-        self._intake_alarm = 0  # the serial of the alarm that counts (older alarms ring and do nothing)
-        self._end = self.log.horizon_days  # where the current run stops (run)
-        self.target = target_caseload(scenario)
-        self.task_specs = task_specs(scenario)
-        self.rules = DayRules.of(scenario)
-        self.flow = FlowRules.of(scenario)
-        # The streams drawn at every session or workday, looked up once.
-        self.paperwork_stream = streams["paperwork"]
-        self.attendance = streams["attendance"]
-        self.dropout = streams["dropout"]
-        self.climate = streams["climate"]
-        self.turnover = streams["turnover"]
-        self.patience_stream = streams["patience"]
-        self.episodes = streams["episodes"]
-        # When the next timed policy takes effect: referrals are handled ahead of the clock only before it.
-        self.policy_due = min((7.0 * policy.at_week for policy in scenario.policies), default=math.inf)
-        self.vacancies = 0
-        self.recruitments: list[simpy.Process] = []  # searches under way, oldest first
+        self.admin = AdminPool(self.schedule, self.join_waitlist, capacity=max(1, self.rules.admin_staff),
+                               service_days=self.rules.admin_days)
+        self.recruitments: list[simpy.Process] = []  # vacancies being recruited for, oldest first
         self._clinician_ids = 0
         self._client_ids = 0
 
     # -- set-up and run --------------------------------------------------------------------------------------
     def start(self) -> None:
         for _ in range(self.params.staff.clinicians):
-            clinician = staffing.new_clinician(self, 0.0, ramping=False)
-            for _ in range(self.target):
+            clinician = staffing.new_clinician(self, ramping=False)
+            for _ in range(self.rules.target):
                 self.prefill(clinician)
         staffing.open_vacancies(self)  # hire-ahead positions are recruited from day one
-        self.env.process(self.workdays())
-        self.env.process(self.referrals())
-        self.env.process(self.audits())
-        self.env.process(self.policies())
+        for process in (self.workdays(), self.referrals(), self.audits(), self.policies()):
+            self.schedule.process(process)
 
     def run(self, until: float | None = None) -> EventLog:
-        """Process every event before ``until`` (by default, and at most, the horizon) and return the log.
-
-        Drive the agency only through this method: it keeps ``now``, the time of the event being processed, which
-        the client flow reads instead of SimPy's ``env.now`` (a property, so a Python call from compiled code; it
-        was read about 20,000 times in a 40-week replication). ``env.peek()`` is the time ``env.step()`` moves the
-        clock to, so the two are equal when a step starts; a batch of admin completions (``intake_done``) then moves
-        the agency's clock on, never past SimPy's next event.
-        """
-        env = self.env
-        end = self._end = self.log.horizon_days if until is None else min(until, self.log.horizon_days)
-        steps = 0
-        while True:
-            time = env.peek()
-            if time >= end:
-                break
-            self.now = time
-            env.step()
-            steps += 1
-        self.log.sim_events += steps
+        """Do everything before ``until`` (by default, and at most, the horizon) and return the log."""
+        end = self.log.horizon_days if until is None else min(until, self.log.horizon_days)
+        before = self.schedule.steps
+        self.schedule.run(end)
+        self.log.sim_events += self.schedule.steps - before
         return self.log
 
     def next_clinician_id(self) -> int:
         self._clinician_ids += 1
         return self._clinician_ids - 1
 
-    def new_client(self, now: float) -> Client:
+    def new_client(self) -> Client:
         self._client_ids += 1
-        return Client(self._client_ids - 1, now)
+        return Client(self._client_ids - 1, self.schedule.now)
 
     def tracing(self, day: int) -> bool:
         return bool(self.trace_weeks) and day // 7 in self.trace_weeks
 
     def workdays(self) -> Generator[simpy.Event, Any, None]:
-        """One SimPy event per agency workday at 08:00: every clinician on the roster works the day, in order of
-        hire (the order in which one process per clinician used to wake at the same instant)."""
-        env = self.env
-        day = first_workday_after(env.now)
+        """Every workday at 08:00, each clinician on the roster works the day, in order of hire."""
+        day = first_workday_after(self.schedule.now)
         while True:
-            yield env.timeout(day + DAY_START - env.now)
-            for clinician in list(self.clinicians.values()):  # departures and hires are events of their own
-                if clinician.first_day <= day:
-                    clinician.work_day(day)
+            yield self.schedule.until(day + DAY_START)
+            for clinician in list(self.clinicians.values()):  # a resignation may change the roster mid-loop
+                clinician.work_day(day)
             day = next_workday(day)
 
     # -- client flow -----------------------------------------------------------------------------------------
     def prefill(self, clinician: Clinician) -> None:
         """A client already in care at time zero, part-way through an episode (episodes are memoryless)."""
-        client = self.new_client(0.0)
+        client = self.new_client()
         client.needs_intake = False
         self.log.add(0.0, Kind.INITIAL, clinician.id, client.id)
-        self.place(client, clinician, 0.0)
-        clinician.book_next(client, -1)
+        self.start_episode(client, clinician)
+        clinician.diary.book_next(client, -1, self.rules)
         # Its last plan review was some time ago: the next one falls due at a uniform point of the interval.
-        clinician.book_review(client, 0, self.streams["initial"].random() * self.params.paperwork.plan_review_days)
+        clinician.diary.book_review(client, 0, self.rules,
+                                    self.streams["initial"].random() * self.params.paperwork.plan_review_days)
 
     def referrals(self) -> Generator[simpy.Event, Any, None]:
-        """Poisson referrals, drawn week by week so a weekly profile can modulate the rate.
-
-        With an admin step, a referral's arrival changes nothing that anything else reads until its intake
-        processing ends: it is logged, given its id and queued at the admin pool, whose finish time is known at
-        once (``AdminPool``). So the week's referrals are handled when they are drawn, each at its own arrival
-        time, with no SimPy event of their own, and their completions are handled by ``intake_done``. Without
-        an admin step a referral joins the waitlist on arrival, and from the first arrival at or after a pending
-        policy (which may change the admin step) on, each referral waits for its arrival as an event of its own.
-        """
+        """Poisson referrals, drawn week by week so a weekly profile can modulate the rate; each arrives at its
+        own time."""
         stream = self.streams["referrals"]
-        env = self.env
         for week in range(self.horizon_weeks):
             demand = self.params.demand
             rate = demand.referrals_per_week
             if demand.weekly_profile:
                 rate *= demand.weekly_profile[week % len(demand.weekly_profile)]
-            ahead = self.flow.admin_step
             for offset in sorted(stream.random() * 7.0 for _ in range(stream.poisson(rate))):
-                arrival = week * 7.0 + offset
-                if ahead and arrival < self.policy_due:
-                    self.refer(arrival)
-                    continue
-                ahead = False
-                yield env.timeout(arrival - env.now)
-                self.refer(env.now)
-            yield env.timeout((week + 1) * 7.0 - env.now)
+                self.schedule.at(week * 7.0 + offset, self.refer)
+            yield self.schedule.until((week + 1) * 7.0)
 
-    def refer(self, arrival: float) -> None:
-        """A referral arriving at ``arrival`` (now, or later this week when the admin step is on: see referrals)."""
-        client = self.new_client(arrival)
-        self.log.add(arrival, Kind.REFERRAL, -1, client.id)
-        flow = self.flow
-        if flow.admin_step:
-            finish = self.admin.finish(arrival, flow.admin_days)
-            # The time SimPy gives a timeout set now for ``finish`` (it adds the delay to the clock), as the
-            # per-referral timeouts this replaces had, so that the results are the same to the last bit.
-            self.queue_intake(self.now + (finish - self.now), client)
+    def refer(self) -> None:
+        """A referral arrives: to the admin pool for intake processing, or straight to the waitlist."""
+        client = self.new_client()
+        self.log.add(self.schedule.now, Kind.REFERRAL, -1, client.id)
+        if self.rules.admin_step:
+            self.admin.arrive(client)
         else:
             self.join_waitlist(client)
 
-    def queue_intake(self, finish: float, client: Client) -> None:
-        if self.intake.push(finish, client):  # the new referral finishes first: the alarm moves
-            self._set_intake_alarm()
-
-    def _set_intake_alarm(self) -> None:
-        self._intake_alarm += 1
-        # From SimPy's clock, which after a batch lags behind the agency's (intake_done).
-        alarm = self.env.timeout(max(0.0, self.intake.first() - self.env.now))
-        alarm.callbacks.append(partial(self.intake_done, self._intake_alarm))
-
-    def intake_done(self, alarm: int, _event: simpy.Event) -> None:
-        """Referrals whose admin processing ends join the waitlist, each at its finish time.
-
-        One SimPy alarm serves the earliest finish, and when it rings every later finish that comes before SimPy's
-        next event (and before the end of the run) is handled in the same step, the agency's clock set to each
-        finish in turn: nothing else can happen in between, so the order is the one a timeout per referral gave,
-        and each join sees the clock it would have seen. (A timeout per referral cost about 7,000 instructions of
-        interpreted SimPy, 8 % of a replication's.) What a join starts is timed from the agency's clock, not
-        SimPy's (``place``), since SimPy's still reads the alarm's time.
-        """
-        if alarm != self._intake_alarm:
-            return  # an earlier finish took over the alarm
-        intake, env = self.intake, self.env
-        first = True
-        while intake:
-            finish = intake.first()
-            if not first and (finish >= env.peek() or finish >= self._end):
-                break
-            first = False
-            client = intake.pop()
-            self.now = finish
-            self.join_waitlist(client)
-        if intake:
-            self._set_intake_alarm()
-
     def join_waitlist(self, client: Client) -> None:
-        now = self.now
+        now = self.schedule.now
         client.token += 1
         queued_before = self.waitlist.size
         self.waitlist.put(client, now=now)
         self.log.add(now, Kind.WAITLIST_JOIN, -1, client.id, 1.0 if client.priority else 0.0)
-        patience = self.flow.patience_days
+        patience = self.rules.patience_days
         if patience is not None:
-            self.patience.wait(client, now + self.patience_stream.exponential(patience))
+            self.schedule.at(now + self.streams["patience"].exponential(patience), self.renege, client,
+                             client.token)
         if queued_before == 0:  # otherwise every slot is taken already (see try_assign)
             self.try_assign()
 
-    def renege(self, client: Client, deadline: float) -> None:
-        """A waiting client's patience runs out (``Patience`` calls this at the deadline)."""
-        if self.waitlist.renege(client):
-            self.log.add(deadline, Kind.RENEGE, -1, client.id, deadline - client.joined_at)
+    def renege(self, client: Client, token: int) -> None:
+        """A waiting client's patience runs out (unless it left the list, or joined it again, since)."""
+        if client.token == token and self.waitlist.renege(client):
+            self.log.add(self.schedule.now, Kind.RENEGE, -1, client.id, self.schedule.now - client.joined_at)
 
     def try_assign(self, freed: Clinician | None = None) -> None:
         """Give waiting clients to the clinicians with the most free slots, while there are slots.
 
-        Invariant: whenever clients wait, no clinician has a free slot. So when one slot frees at ``freed``,
-        that clinician is the only candidate and the scan over all clinicians can be skipped.
+        Invariant: whenever clients wait, no clinician has a free slot. So when slots open at one clinician
+        (``freed``: a discharge, or a new hire's ramp), that clinician is the only candidate.
         """
-        now = self.now
-        if freed is not None:
-            while self.waitlist.size and freed.free_slots(now) > 0:
-                client = self.waitlist.get()
-                if client is None:
-                    return
-                self.assign(client, freed)
-            return
         while self.waitlist.size:
-            best, most = None, 0
-            for clinician in self.clinicians.values():
-                free = clinician.free_slots(now)
-                if free > most:
-                    best, most = clinician, free
+            best = freed if freed is not None and freed.free_slots() > 0 else None
+            if freed is None:
+                most = 0
+                for clinician in self.clinicians.values():
+                    free = clinician.free_slots()
+                    if free > most:
+                        best, most = clinician, free
             if best is None:
                 return
             client = self.waitlist.get()
@@ -275,39 +180,36 @@ class Agency:
             self.assign(client, best)
 
     def assign(self, client: Client, clinician: Clinician) -> None:
-        now = self.now
+        now = self.schedule.now
         transferred = client.priority
         self.log.add(now, Kind.REASSIGN if transferred else Kind.ASSIGN, clinician.id, client.id,
                      now - client.joined_at)
-        self.place(client, clinician, now)
-        clinician.book_first(client, now)
+        self.start_episode(client, clinician)
+        clinician.diary.book_first(client, now, self.rules)
         if transferred:
-            clinician.shock(self.flow.transfer_ee)
-        elif self.flow.intake_paperwork_on_clinician:  # no admin pool: the intake paperwork lands on the clinician
+            clinician.shock(self.rules.transfer_ee)
+        elif self.rules.intake_paperwork_on_clinician:  # no admin pool: the intake paperwork lands on the clinician
             clinician.add_task(TaskKind.INTAKE_ADMIN, math.floor(now))
 
-    def place(self, client: Client, clinician: Clinician, now: float) -> None:
-        """Put a client in a caseload and start its episode clock."""
-        flow = self.flow
+    def start_episode(self, client: Client, clinician: Clinician) -> None:
+        """Put a client in a caseload and start its episode: a number of sessions, or a length of time."""
         client.status = Status.IN_CARE
         client.clinician = clinician
         client.token += 1
         clinician.caseload.add(client)
-        if flow.geometric:
+        rules = self.rules
+        if rules.geometric:
             client.sessions_done = 0
-            client.sessions_needed = self.episodes.geometric_log_q(flow.sessions_log_q)
+            client.sessions_needed = self.streams["episodes"].geometric_log_q(rules.sessions_log_q)
             return
-        length = self.episodes.exponential(flow.episode_days)
-        env_now = self.env.now
-        # From the agency's clock: in a batch of admin completions (intake_done) SimPy's clock lags behind it.
-        timer = self.env.timeout(length if now == env_now else now + length - env_now)
-        timer.callbacks.append(partial(self.episode_over, client, client.token))
+        length = self.streams["episodes"].exponential(rules.episode_days)
+        self.schedule.at(self.schedule.now + length, self.episode_over, client, client.token)
 
-    def episode_over(self, client: Client, token: int, _: simpy.Event) -> None:
+    def episode_over(self, client: Client, token: int) -> None:
         if client.token == token and client.status is Status.IN_CARE:
-            self.end_episode(client, Kind.DISCHARGE, self.now)
+            self.end_episode(client, Kind.DISCHARGE)
 
-    def end_episode(self, client: Client, kind: Kind, time: float) -> None:
+    def end_episode(self, client: Client, kind: Kind) -> None:
         """Discharge or dropout: the slot frees and the next waiting client is assigned at once."""
         clinician = client.clinician
         assert clinician is not None
@@ -315,8 +217,9 @@ class Agency:
         client.status = Status.DISCHARGED if kind is Kind.DISCHARGE else Status.DROPPED_OUT
         client.clinician = None
         client.token += 1
-        self.log.add(time, kind, clinician.id, client.id)
-        clinician.add_task(TaskKind.DISCHARGE_SUMMARY, math.floor(time))
+        now = self.schedule.now
+        self.log.add(now, kind, clinician.id, client.id)
+        clinician.add_task(TaskKind.DISCHARGE_SUMMARY, math.floor(now))
         self.try_assign(clinician)
 
     # -- staffing --------------------------------------------------------------------------------------------
@@ -329,43 +232,37 @@ class Agency:
         while True:
             interval = self.params.paperwork.audit_interval_weeks
             if interval is None:
-                yield self.env.timeout(7.0)  # audits may be switched back on by a policy
+                yield self.schedule.after(7.0)  # audits may be switched back on by a policy
                 continue
-            yield self.env.timeout(7.0 * interval)
+            yield self.schedule.after(7.0 * interval)
             self.audit()
 
     def audit(self) -> None:
         p = self.params
         if not p.paperwork.enabled:
             return
-        day = math.floor(self.env.now)
+        now = self.schedule.now
         stream = self.streams["audits"]
         for clinician in list(self.clinicians.values()):
             findings = stream.binomial(clinician.desk.late_since_audit, p.paperwork.audit_detection_share)
             clinician.desk.late_since_audit = 0
             for _ in range(findings):
-                clinician.add_task(TaskKind.REMEDIATION, day)
+                clinician.add_task(TaskKind.REMEDIATION, math.floor(now))
             clinician.shock(findings * p.burnout.audit_finding_ee)
-            self.log.add(self.env.now, Kind.AUDIT, clinician.id, -1, findings)
+            self.log.add(now, Kind.AUDIT, clinician.id, -1, findings)
 
     def policies(self) -> Generator[simpy.Event, Any, None]:
         ordered = sorted(enumerate(self.scenario.policies), key=lambda item: item[1].at_week)
         for index, policy in ordered:
-            self.policy_due = max(self.env.now, 7.0 * policy.at_week)
-            yield self.env.timeout(max(0.0, 7.0 * policy.at_week - self.env.now))
+            yield self.schedule.until(7.0 * policy.at_week)
             self.apply(index, policy.set)
-        self.policy_due = math.inf
 
     def apply(self, index: int, changes: dict[str, Any]) -> None:
-        admin_before = self.params.staff.admin_staff
+        """A timed policy: the new parameters apply from now on."""
         self.params = self.params.after_policy(changes)
-        self.target = target_caseload(self.params)
-        self.task_specs = task_specs(self.params)
-        self.rules = DayRules.of(self.params)
-        self.flow = FlowRules.of(self.params)
-        if self.params.staff.admin_staff != admin_before:
-            # New referrals queue at a pool of the new size while the old pool finishes the work it holds.
-            self.admin = AdminPool(max(1, self.params.staff.admin_staff), self.now)
-        self.log.add(self.env.now, Kind.POLICY, value=index)
+        self.rules = Rules.of(self.params)
+        if self.rules.admin_step:  # switched off, the pool finishes what it holds and takes nothing new
+            self.admin.resize(max(1, self.rules.admin_staff), self.rules.admin_days)
+        self.log.add(self.schedule.now, Kind.POLICY, value=index)
         staffing.open_vacancies(self)
         self.try_assign()

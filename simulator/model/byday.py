@@ -1,5 +1,5 @@
-"""Values by day, held in a list indexed by day: a clinician's diary, the desk's accepting buckets, the waitlist's
-patience deadlines.
+"""Values by day, held in a list indexed by day: a clinician's diary, the desk's accepting buckets, the calendar's
+later days.
 
 A workday looks up its appointments, its plan reviews and its intake minutes by day, a task the bucket of its due
 day, and a booking adds to a day a few weeks ahead. Keyed by day in a dict, each of those operations hashes a

@@ -7,65 +7,12 @@ day ``D`` is on time if finished by the end of day ``D``; once a day ends with i
 
 from __future__ import annotations
 
-import math
-from enum import StrEnum
 from typing import Final
 
-from simulator.inputs.scenario import Distribution, Scenario
 from simulator.model.byday import ByDay
-from simulator.model.streams import lognormal_params
+from simulator.model.paperwork import TASKS, TaskKind
 
-__all__ = ["DOCUMENTATION", "UNTRACED", "DeskQueue", "DeskResult", "TaskKind", "TaskSpec", "task_specs"]
-
-
-class TaskKind(StrEnum):
-    NOTE = "note"
-    NO_SHOW_NOTE = "no_show_note"
-    INTAKE_ASSESSMENT = "intake_assessment"
-    TREATMENT_PLAN = "treatment_plan"
-    PLAN_REVIEW = "plan_review"
-    DISCHARGE_SUMMARY = "discharge_summary"
-    INTAKE_ADMIN = "intake_admin"
-    DAILY_ADMIN = "daily_admin"
-    COMPLIANCE = "compliance"
-    REMEDIATION = "remediation"
-
-
-#: Clinical documentation, the part a scribe or AI assistant can take over (``paperwork.offload_share``).
-DOCUMENTATION = frozenset({TaskKind.NOTE, TaskKind.NO_SHOW_NOTE, TaskKind.INTAKE_ASSESSMENT,
-                           TaskKind.TREATMENT_PLAN, TaskKind.PLAN_REVIEW, TaskKind.DISCHARGE_SUMMARY})
-
-
-#: (mu, sigma, offload factor, due in days): a lognormal with sigma 0 is the constant mu minutes.
-TaskSpec = tuple[float, float, float, int]
-
-
-def task_specs(s: Scenario) -> dict[TaskKind, TaskSpec]:
-    """How long each kind of task takes and when it is due, precomputed once per parameter set."""
-    if not s.paperwork.enabled:
-        return {}
-    w = s.paperwork
-    sized: dict[TaskKind, Distribution | float] = {
-        TaskKind.NOTE: w.note_minutes, TaskKind.NO_SHOW_NOTE: w.no_show_note_minutes,
-        TaskKind.INTAKE_ASSESSMENT: w.intake_assessment_minutes, TaskKind.TREATMENT_PLAN: w.treatment_plan_minutes,
-        TaskKind.PLAN_REVIEW: w.plan_review_minutes, TaskKind.DISCHARGE_SUMMARY: w.discharge_summary_minutes,
-        TaskKind.REMEDIATION: w.remediation_minutes, TaskKind.INTAKE_ADMIN: s.demand.intake_admin_minutes,
-        TaskKind.DAILY_ADMIN: w.admin_minutes_per_day, TaskKind.COMPLIANCE: 60 * w.compliance_hours_per_month,
-    }
-    due = {TaskKind.NOTE: w.note_due_days, TaskKind.NO_SHOW_NOTE: w.note_due_days, TaskKind.DAILY_ADMIN: 0,
-           TaskKind.COMPLIANCE: 30}
-    specs: dict[TaskKind, TaskSpec] = {}
-    for kind, size in sized.items():
-        mu, sigma = (size, 0.0) if not isinstance(size, Distribution) else _lognormal(size)
-        factor = 1.0 - w.offload_share if kind in DOCUMENTATION else 1.0
-        specs[kind] = (mu, sigma, factor, math.ceil(due.get(kind, w.document_due_days)))
-    return specs
-
-
-def _lognormal(d: Distribution) -> tuple[float, float]:
-    if d.sd <= 0 or d.mean <= 0:
-        return d.mean, 0.0
-    return lognormal_params(d.mean, d.sd)
+__all__ = ["UNTRACED", "DeskQueue", "DeskResult"]
 
 
 #: The trace list shared by everything untraced (spells at the desk, day plans), which never appends to it: a list
@@ -97,7 +44,7 @@ class _Bucket:
     def __init__(self, due: int) -> None:
         self.due = due
         self.head = 0
-        self.kinds: list[TaskKind] = []
+        self.kinds: list[int] = []  # TaskKind values
         self.minutes: list[float] = []  # task minutes left (at normal speed)
         self.late = False
 
@@ -135,7 +82,7 @@ class DeskQueue:
     def __len__(self) -> int:
         return sum(len(b.minutes) - b.head for b in self._buckets)
 
-    def add(self, kind: TaskKind, minutes: float, due_day: int) -> None:
+    def add(self, kind: int, minutes: float, due_day: int) -> None:
         if minutes <= 0.0:
             return
         bucket = self._accepting.get(due_day)
@@ -145,17 +92,6 @@ class DeskQueue:
         bucket.kinds.append(kind)
         bucket.minutes.append(minutes)
         self.backlog_minutes += minutes
-
-    def bucket_lists(self, due_day: int) -> tuple[list[TaskKind], list[float]]:
-        """The (kinds, minutes) lists that tasks due on ``due_day`` join, for a caller that appends many tasks
-        at once (the day's progress notes). The caller appends to both and adds the minutes to
-        ``backlog_minutes``, exactly as ``add`` would; the lists stay the right ones until the desk is next
-        worked, closed or postponed."""
-        bucket = self._accepting.get(due_day)
-        if bucket is None:
-            bucket = self._open_bucket(due_day)
-            self._accepting.set(due_day, bucket)
-        return bucket.kinds, bucket.minutes
 
     def _open_bucket(self, due_day: int) -> _Bucket:
         if self._spare:
@@ -199,7 +135,7 @@ class DeskQueue:
         kinds, minutes = bucket.kinds, bucket.minutes
         i, n = bucket.head, len(minutes)
         spent, backlog, notes = result.minutes, self.backlog_minutes, 0
-        note = TaskKind.NOTE
+        note: int = TaskKind.NOTE
         while i < n and budget > 1e-9:
             need = minutes[i] * slowdown
             if need > budget:  # partly done: the task stays at the head with fewer minutes
@@ -208,15 +144,15 @@ class DeskQueue:
                 backlog -= done
                 spent += budget
                 if trace:
-                    result.chunks.append((str(kinds[i]), budget))
+                    result.chunks.append((TASKS[kinds[i]].name, budget))
                 budget = 0.0
                 break
             budget -= need
             spent += need
             backlog -= minutes[i]
             if trace:
-                result.chunks.append((str(kinds[i]), need))
-            if kinds[i] is note:
+                result.chunks.append((TASKS[kinds[i]].name, need))
+            if kinds[i] == note:
                 notes += 1
             i += 1
         bucket.head = i
@@ -256,7 +192,7 @@ class DeskQueue:
 
     def drain(self) -> list[tuple[str, float]]:
         """Remove every open task (a departing clinician's desk); returns (kind, minutes) left undone."""
-        left = [(str(b.kinds[i]), b.minutes[i]) for b in self._buckets for i in range(b.head, len(b.minutes))]
+        left = [(TASKS[b.kinds[i]].name, b.minutes[i]) for b in self._buckets for i in range(b.head, len(b.minutes))]
         self._buckets.clear()
         self._accepting.clear()
         self.backlog_minutes = 0.0

@@ -17,6 +17,7 @@ matters.
 from __future__ import annotations
 
 import struct
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -60,18 +61,6 @@ class Event(NamedTuple):
     value: float
 
 
-DAY_FIELDS: tuple[str, ...] = (
-    "day", "clinician", "status", "caseload", "capacity", "scheduled", "attended", "intakes", "no_shows",
-    "contract_min", "session_min", "desk_min", "supervision_min", "leave_min", "idle_min", "after_min",
-    "backlog_min", "notes_done", "notes_late", "late_new", "ee",
-)
-
-
-#: The whole-number fields of a day record (the rest but ``status`` are floats).
-DAY_INT_FIELDS: tuple[str, ...] = ("day", "clinician", "caseload", "scheduled", "attended", "intakes", "no_shows",
-                                   "notes_done", "notes_late", "late_new")
-
-
 class DayRecord(NamedTuple):
     day: int
     clinician: int
@@ -96,6 +85,11 @@ class DayRecord(NamedTuple):
     ee: float  # emotional exhaustion at the end of the day (MBI-EE 0-54)
 
 
+DAY_FIELDS: tuple[str, ...] = DayRecord._fields
+#: The whole-number fields of a day record (the rest but ``status`` are floats).
+DAY_INT_FIELDS: tuple[str, ...] = tuple(name for name, kind in typing.get_type_hints(DayRecord).items() if kind is int)
+
+
 class TraceSegment(NamedTuple):
     """One block of a traced clinician's day, for the "clinician's week" chart."""
 
@@ -108,8 +102,8 @@ class TraceSegment(NamedTuple):
 
 
 #: Kinds as the small integer codes the event table stores (``Kind`` order, append-only like the enum). Keyed by the
-#: members themselves, which equal their values and hash alike, so a member finds its own key by identity; looked up
-#: by a member, a plain-string key costs a full string comparison through the subclass (some 270 instructions).
+#: members themselves, which equal their values and hash alike, so a member finds its own key by identity (a
+#: plain-string key would cost a full string comparison through the subclass at every event).
 KIND_CODES: Final[dict[str, int]] = {kind: code for code, kind in enumerate(Kind)}
 STATUSES: tuple[str, ...] = ("work", "leave", "notice")
 _EVENT_FIELDS = ("time", "kind", "clinician", "client", "value")
@@ -156,12 +150,12 @@ class EventLog:
                              f"fraction or does not fit in 32 bits ({error})") from None
         self.events.put_packed(row)
 
-    def add_day(self, status: int, day: int, clinician: int, caseload: int, capacity: float, scheduled: int,
+    def add_day(self, *, day: int, clinician: int, status: int, caseload: int, capacity: float, scheduled: int,
                 attended: int, intakes: int, no_shows: int, contract_min: float, session_min: float,
                 desk_min: float, supervision_min: float, leave_min: float, idle_min: float, after_min: float,
                 backlog_min: float, notes_done: int, notes_late: int, late_new: int, ee: float) -> None:
-        """Append a day record: a ``DayRecord``'s fields in order, with ``status`` as its index in ``STATUSES``
-        (packed straight into bytes, as ``add`` does)."""
+        """Append a day record, its fields by name (``DayRecord`` says what each means; ``status`` as its index in
+        ``STATUSES``), packed straight into bytes as ``add`` does."""
         try:
             row = cast("Callable[..., bytes]", self._pack_day)(
                 status, day, clinician, caseload, capacity, scheduled, attended, intakes, no_shows, contract_min,

@@ -47,7 +47,7 @@ class RecordTable(Sequence[R], Generic[R]):
         self._struct = struct.Struct("<b" + "".join("i" if name in ints else "d" for name in numeric))
         self._dtype = np.dtype([(_CODE, "<i1")] + [(name, "<i4" if name in ints else "<f8") for name in numeric])
         # Bound once, as it is called for every record. Typed ``object`` because compiled, an attribute typed as a
-        # callable is read through a generic attribute lookup (about 150 instructions), an ``object`` one directly.
+        # callable is read through a generic attribute lookup, an ``object`` one directly.
         self._pack: object = self._struct.pack
         self._rows = bytearray()
 
@@ -67,9 +67,8 @@ class RecordTable(Sequence[R], Generic[R]):
 
     def packer(self) -> Callable[..., bytes]:
         """The row packer, for a writer that appends many rows: call it with the text field's code and then the
-        numbers in field order, as separate arguments, and hand the bytes to ``put_packed``. Compiled, that is some
-        270 instructions a row cheaper than ``put``, which needs the row built as a tuple first. A row that does not
-        fit raises ``struct.error``."""
+        numbers in field order, as separate arguments, and hand the bytes to ``put_packed``. Compiled, that is cheaper
+        than ``put``, which needs the row built as a tuple first. A row that does not fit raises ``struct.error``."""
         pack: Callable[..., bytes] = self._struct.pack
         return pack
 

@@ -1,9 +1,9 @@
 """Resignation, notice, departure and hiring: the processes that change who works at the agency.
 
 A resignation starts the notice period at once and opens the vacancy; the departure happens when notice ends,
-taking the clinician off the roster that the workday events run through and sending its caseload back to the front
-of the waitlist. The vacancy is filled after a lognormal time to fill, and the new hire ramps up over the
-onboarding weeks.
+taking the clinician off the roster that the workdays run through and sending the caseload back to the front of the
+waitlist. Each vacancy is a recruitment process that ends, after a lognormal time to fill, with a new hire who ramps
+up over the onboarding weeks; a policy that cuts positions interrupts the newest searches.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from simulator.model.events import Kind
 if TYPE_CHECKING:
     from simulator.model.agency import Agency
 
-__all__ = ["depart", "draw_vacation_weeks", "fill_vacancy", "new_clinician", "open_vacancies", "resign"]
+__all__ = ["draw_leave_weeks", "new_clinician", "open_vacancies", "resign"]
 
 
-def draw_vacation_weeks(agency: Agency, start: float) -> frozenset[int]:
+def draw_leave_weeks(agency: Agency, start: float) -> frozenset[int]:
     """Whole weeks of leave for each year from ``start`` to the horizon, at random weeks of each year."""
     stream = agency.streams["vacation"]
     per_year = agency.params.staff.vacation_weeks_per_year
@@ -39,69 +39,75 @@ def draw_vacation_weeks(agency: Agency, start: float) -> frozenset[int]:
     return frozenset(weeks)
 
 
-def new_clinician(agency: Agency, now: float, *, ramping: bool) -> Clinician:
+def new_clinician(agency: Agency, *, ramping: bool) -> Clinician:
+    """A clinician joins the roster now, with a starting EE and susceptibility drawn from their streams."""
     p = agency.params
     ee = 0.0
     if p.burnout.enabled:
         ee = clip_ee(agency.streams["initial"].normal(p.burnout.initial_ee.mean, p.burnout.initial_ee.sd))
     susceptibility = max(0.05, agency.streams["susceptibility"].normal(1.0, p.burnout.susceptibility_sd))
+    now = agency.schedule.now
     clinician = Clinician(agency, agency.next_clinician_id(), hired_at=now, ee=ee, susceptibility=susceptibility,
-                          vacation_weeks=draw_vacation_weeks(agency, now), ramping=ramping)
+                          leave_weeks=draw_leave_weeks(agency, now), ramping=ramping)
     agency.clinicians[clinician.id] = clinician
     return clinician
 
 
-def positions(agency: Agency) -> int:
+def _positions(agency: Agency) -> int:
     return agency.params.staff.clinicians + agency.params.turnover.hire_ahead_positions
 
 
 def open_vacancies(agency: Agency) -> None:
     """Recruit for every funded position neither filled nor being recruited; stop recruiting for cut positions."""
     filled = sum(not c.notice for c in agency.clinicians.values())
-    while filled + agency.vacancies < positions(agency):
-        agency.vacancies += 1
-        agency.log.add(agency.env.now, Kind.VACANCY_OPEN, value=agency.vacancies)
-        agency.recruitments.append(agency.env.process(fill_vacancy(agency)))
-    while agency.vacancies and filled + agency.vacancies > positions(agency):
+    now = agency.schedule.now
+    while filled + len(agency.recruitments) < _positions(agency):
+        agency.recruitments.append(agency.schedule.process(_recruit(agency)))
+        agency.log.add(now, Kind.VACANCY_OPEN, value=len(agency.recruitments))
+    while agency.recruitments and filled + len(agency.recruitments) > _positions(agency):
         agency.recruitments.pop().interrupt("position cut")  # the newest search is the one called off
-        agency.vacancies -= 1
-        agency.log.add(agency.env.now, Kind.VACANCY_CLOSE, value=agency.vacancies)
+        agency.log.add(now, Kind.VACANCY_CLOSE, value=len(agency.recruitments))
 
 
-def fill_vacancy(agency: Agency) -> Generator[simpy.Event, Any, None]:
+def _recruit(agency: Agency) -> Generator[simpy.Event, Any, None]:
+    """A vacancy: after a lognormal time to fill, a new hire starts (unless a policy cuts the position first)."""
     fill = agency.params.turnover.time_to_fill_weeks
     try:
-        yield agency.env.timeout(7 * agency.streams["hiring"].lognormal(fill.mean, fill.sd))
+        yield agency.schedule.after(7 * agency.streams["hiring"].lognormal(fill.mean, fill.sd))
     except simpy.Interrupt:
-        return  # called off by a policy that cut positions (open_vacancies did the bookkeeping)
-    agency.recruitments.remove(agency.env.active_process)  # type: ignore[arg-type]
-    agency.vacancies -= 1
-    agency.log.add(agency.env.now, Kind.VACANCY_CLOSE, value=agency.vacancies)
-    clinician = new_clinician(agency, agency.env.now, ramping=True)
-    agency.log.add(agency.env.now, Kind.HIRE, clinician.id)
+        return  # called off (open_vacancies did the bookkeeping)
+    search = agency.schedule.env.active_process
+    assert search is not None  # this process, running
+    agency.recruitments.remove(search)
+    now = agency.schedule.now
+    agency.log.add(now, Kind.VACANCY_CLOSE, value=len(agency.recruitments))
+    clinician = new_clinician(agency, ramping=True)
+    agency.log.add(now, Kind.HIRE, clinician.id)
 
 
 def resign(agency: Agency, clinician: Clinician) -> None:
     """Notice is given: no new clients from now, the vacancy opens, the departure is scheduled."""
     clinician.notice = True
-    agency.log.add(agency.env.now, Kind.RESIGN, clinician.id, -1, clinician.ee)
+    agency.log.add(agency.schedule.now, Kind.RESIGN, clinician.id, -1, clinician.ee)
     open_vacancies(agency)
-    agency.env.process(depart(agency, clinician))
+    agency.schedule.process(_depart(agency, clinician))
 
 
-def depart(agency: Agency, clinician: Clinician) -> Generator[simpy.Event, Any, None]:
-    yield agency.env.timeout(7 * agency.params.turnover.notice_weeks)
-    del agency.clinicians[clinician.id]  # off the roster: no later workday event calls on this clinician
+def _depart(agency: Agency, clinician: Clinician) -> Generator[simpy.Event, Any, None]:
+    """The notice period, then the last day: off the roster, the caseload back to the waitlist."""
+    yield agency.schedule.after(7 * agency.params.turnover.notice_weeks)
+    del agency.clinicians[clinician.id]  # off the roster: no later workday calls on this clinician
     clients = sorted(clinician.caseload, key=lambda c: c.id)
-    agency.log.add(agency.env.now, Kind.DEPART, clinician.id, -1, len(clients))
+    agency.log.add(agency.schedule.now, Kind.DEPART, clinician.id, -1, len(clients))
     for client in clients:
         clinician.release(client)
-        transfer(agency, clinician, client)
+        _transfer(agency, clinician, client)
     agency.try_assign()
 
 
-def transfer(agency: Agency, former: Clinician, client: Client) -> None:
-    now = agency.env.now
+def _transfer(agency: Agency, former: Clinician, client: Client) -> None:
+    """A client whose clinician left: lost to care, or back on the waitlist ahead of new referrals."""
+    now = agency.schedule.now
     agency.log.add(now, Kind.TRANSFER, former.id, client.id)
     client.clinician = None
     if agency.streams["transfer"].random() < agency.params.turnover.transfer_dropout:

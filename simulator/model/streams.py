@@ -19,11 +19,16 @@ import numpy as np
 
 __all__ = ["STREAM_NAMES", "Stream", "Streams", "geometric_log_q", "lognormal_params"]
 
-#: Append-only: never reorder or rename, only add at the end (names, not positions, key the streams, but the
-#: list is the registry that catches typos).
+#: Every stream the model draws from. A name, not a position, keys each stream, so the order does not matter, but a
+#: name is never reused for another purpose: renaming a stream changes its draws. Each mechanism has a stream of
+#: its own (each kind of paperwork task too, ``paperwork.TASKS``), so adding a mechanism or a task kind leaves the
+#: draws of every other one unchanged. The list is the registry that catches a misspelt name.
 STREAM_NAMES: tuple[str, ...] = (
-    "referrals", "patience", "episodes", "attendance", "dropout", "paperwork", "turnover", "hiring", "climate",
+    "referrals", "patience", "episodes", "attendance", "dropout", "turnover", "hiring", "climate",
     "audits", "vacation", "transfer", "initial", "susceptibility",
+    "note_minutes", "no_show_note_minutes", "intake_assessment_minutes", "treatment_plan_minutes",
+    "plan_review_minutes", "discharge_summary_minutes", "intake_admin_minutes", "daily_admin_minutes",
+    "compliance_minutes", "remediation_minutes",
 )
 
 _BLOCK: Final = 2048
@@ -113,15 +118,23 @@ class Stream:
 
 
 class Streams:
-    """All streams of one replication: ``streams["attendance"].random()``."""
+    """All streams of one replication: ``streams["attendance"].random()``, each made when first asked for.
 
-    def __init__(self, seed: int, replication: int) -> None:
+    ``names`` is the registry of names that may be asked for (``STREAM_NAMES``); a test that adds a mechanism of its
+    own passes a longer one.
+    """
+
+    def __init__(self, seed: int, replication: int, names: tuple[str, ...] = STREAM_NAMES) -> None:
         self.seed = seed
         self.replication = replication
-        self._streams = {
-            name: Stream(np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(replication, _name_key(name)))))
-            for name in STREAM_NAMES
-        }
+        self.names = frozenset(names)
+        self._streams: dict[str, Stream] = {}
 
     def __getitem__(self, name: str) -> Stream:
-        return self._streams[name]
+        stream = self._streams.get(name)
+        if stream is None:
+            if name not in self.names:
+                raise KeyError(f"no random stream is registered as {name!r} (simulator.model.streams.STREAM_NAMES)")
+            key = np.random.SeedSequence(self.seed, spawn_key=(self.replication, _name_key(name)))
+            stream = self._streams[name] = Stream(np.random.default_rng(key))
+        return stream
