@@ -35,7 +35,8 @@ COMPILED: tuple[str, ...] = (
     "simulator/model/byday.py", "simulator/model/caseload.py", "simulator/model/clients.py",
     "simulator/model/clinician.py", "simulator/model/desk.py", "simulator/model/diary.py",
     "simulator/model/fifo.py", "simulator/model/paperwork.py", "simulator/model/rules.py",
-    "simulator/model/schedule.py", "simulator/model/staffing.py", "simulator/model/workday.py",
+    "simulator/model/schedule.py", "simulator/model/slots.py", "simulator/model/staffing.py",
+    "simulator/model/workday.py",
 )
 #: The C code mypyc generates for all of them together, which each compiled module imports.
 _SHARED_LIBRARY = "simulator/_core__mypyc.py"  # the name of a source it would have (setup.py: group_name)

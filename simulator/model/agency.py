@@ -23,6 +23,7 @@ from simulator.model.events import EventLog, Kind
 from simulator.model.paperwork import TASKS, TaskKind
 from simulator.model.rules import Rules
 from simulator.model.schedule import Schedule
+from simulator.model.slots import SlotBoard
 from simulator.model.streams import Stream, Streams
 
 __all__ = ["Agency", "simulate"]
@@ -62,6 +63,7 @@ class Agency:
         self.trace_weeks = frozenset(trace_weeks)
         self.clinicians: dict[int, Clinician] = {}  # the roster, in order of hire
         self.waitlist = Waitlist()
+        self.slots = SlotBoard()  # free caseload slots, for the assignment rule
         self.admin = AdminPool(self.schedule, self.join_waitlist, capacity=max(1, self.rules.admin_staff),
                                service_days=self.rules.admin_days)
         self.recruitments: list[simpy.Process] = []  # vacancies being recruited for, oldest first
@@ -74,6 +76,7 @@ class Agency:
             clinician = staffing.new_clinician(self, ramping=False)
             for _ in range(self.rules.target):
                 self.prefill(clinician)
+            clinician.list_slots()
         staffing.open_vacancies(self)  # hire-ahead positions are recruited from day one
         for process in (self.workdays(), self.referrals(), self.audits(), self.policies()):
             self.schedule.process(process)
@@ -158,26 +161,28 @@ class Agency:
         if client.token == token and self.waitlist.renege(client):
             self.log.add(self.schedule.now, Kind.RENEGE, -1, client.id, self.schedule.now - client.joined_at)
 
-    def try_assign(self, freed: Clinician | None = None) -> None:
-        """Give waiting clients to the clinicians with the most free slots, while there are slots.
+    def slots_opened(self, clinician: Clinician) -> None:
+        """Slots opened at one clinician (a client left, or a new hire's ramp grew). Whenever clients wait nobody
+        else has a free slot, so while they wait this clinician takes them; what is left over is listed."""
+        while self.waitlist.size and clinician.free_slots() > 0:
+            client = self.waitlist.get()
+            if client is None:
+                break
+            self.assign(client, clinician)
+        clinician.list_slots()
 
-        Invariant: whenever clients wait, no clinician has a free slot. So when slots open at one clinician
-        (``freed``: a discharge, or a new hire's ramp), that clinician is the only candidate.
-        """
+    def try_assign(self) -> None:
+        """Give waiting clients, head first, each to the clinician with the most free slots, while there are slots."""
         while self.waitlist.size:
-            best = freed if freed is not None and freed.free_slots() > 0 else None
-            if freed is None:
-                most = 0
-                for clinician in self.clinicians.values():
-                    free = clinician.free_slots()
-                    if free > most:
-                        best, most = clinician, free
-            if best is None:
+            best = self.slots.best()
+            if best < 0:
                 return
             client = self.waitlist.get()
             if client is None:
                 return
-            self.assign(client, best)
+            clinician = self.clinicians[best]
+            self.assign(client, clinician)
+            clinician.list_slots()
 
     def assign(self, client: Client, clinician: Clinician) -> None:
         now = self.schedule.now
@@ -192,7 +197,8 @@ class Agency:
             clinician.add_task(TaskKind.INTAKE_ADMIN, math.floor(now))
 
     def start_episode(self, client: Client, clinician: Clinician) -> None:
-        """Put a client in a caseload and start its episode: a number of sessions, or a length of time."""
+        """Put a client in a caseload and start its episode: a number of sessions, or a length of time. (The caller
+        lists the clinician's slots once its assignments are done: ``try_assign``, ``slots_opened``, ``start``.)"""
         client.status = Status.IN_CARE
         client.clinician = clinician
         client.token += 1
@@ -220,7 +226,7 @@ class Agency:
         now = self.schedule.now
         self.log.add(now, kind, clinician.id, client.id)
         clinician.add_task(TaskKind.DISCHARGE_SUMMARY, math.floor(now))
-        self.try_assign(clinician)
+        self.slots_opened(clinician)
 
     # -- staffing --------------------------------------------------------------------------------------------
     def resign(self, clinician: Clinician) -> None:
@@ -265,4 +271,6 @@ class Agency:
             self.admin.resize(max(1, self.rules.admin_staff), self.rules.admin_days)
         self.log.add(self.schedule.now, Kind.POLICY, value=index)
         staffing.open_vacancies(self)
+        for clinician in self.clinicians.values():  # a new target or cadence changes everyone's slots
+            clinician.list_slots()
         self.try_assign()

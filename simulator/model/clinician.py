@@ -65,9 +65,13 @@ class Clinician:
         return rules.target * ramp(self.agency.schedule.now - self.hired_at, rules.onboarding_weeks)
 
     def free_slots(self) -> int:
-        if not (self.ramping or self.notice):  # the common case, asked at every discharge
+        if not (self.ramping or self.notice):  # the common case
             return self.agency.rules.target - len(self.caseload)
         return math.floor(self.capacity() + 1e-9) - len(self.caseload)
+
+    def list_slots(self) -> None:
+        """Tell the agency's slot board how many clients this clinician can take now (after any change)."""
+        self.agency.slots.set(self.id, max(0, self.free_slots()))
 
     # -- the workday ----------------------------------------------------------------------------------------
     def work_day(self, day: int) -> None:
@@ -80,9 +84,9 @@ class Clinician:
         if self.diary.on_leave(day):
             self.leave_day(day, rules)
             return
-        if self.ramping:
+        if self.ramping:  # the ramp opens slots as the days go by
             self.ramping = ramp(agency.schedule.now - self.hired_at, rules.onboarding_weeks) < 1.0
-            agency.try_assign(self)  # the ramp opened slots here, and only here
+            agency.slots_opened(self)
         tracing = agency.tracing(day)
         plan = self._plan
         plan.reset(tracing=tracing)

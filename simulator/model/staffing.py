@@ -88,6 +88,7 @@ def _recruit(agency: Agency) -> Generator[simpy.Event, Any, None]:
 def resign(agency: Agency, clinician: Clinician) -> None:
     """Notice is given: no new clients from now, the vacancy opens, the departure is scheduled."""
     clinician.notice = True
+    clinician.list_slots()  # none from now on
     agency.log.add(agency.schedule.now, Kind.RESIGN, clinician.id, -1, clinician.ee)
     open_vacancies(agency)
     agency.schedule.process(_depart(agency, clinician))
