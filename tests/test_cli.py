@@ -19,8 +19,8 @@ from typer.testing import CliRunner, Result
 
 from simulator import cli
 from simulator.inputs.loader import apply_overrides, load_scenario
-from simulator.outputs.files import atomic_write_frame, atomic_write_text
 from simulator.model.events import DAY_FIELDS
+from simulator.outputs.files import atomic_write_frame, atomic_write_text
 from simulator.outputs.metrics import METRICS
 
 METRIC_NAMES = [m.name for m in METRICS]

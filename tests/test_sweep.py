@@ -206,7 +206,6 @@ def test_report_of_a_run_and_of_a_comparison(folder: Path) -> None:
 
 
 def test_report_inlines_the_chart_javascript_by_default(folder: Path) -> None:
-    pytest.importorskip("vl_convert")
     assert invoke("run", folder / "tiny.yaml", "--reps", 1, "--out", folder / "run").exit_code == 0
     assert invoke("report", folder / "run").exit_code == 0
     page = (folder / "run" / "report.html").read_text()
