@@ -209,7 +209,10 @@ def sweep_table(sweep: Sweep, rows: Sequence[Mapping[str, float]]) -> pd.DataFra
 
 
 def _point_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """A point's rows by replication, with the metrics in the documented order of ``METRICS`` (docs/outputs.md)."""
     frame = rows.sort_values("replication", ignore_index=True)
+    first = ["point", "replication", *(m.name for m in METRICS if m.name in frame)]
+    frame = frame[first + [c for c in frame.columns if c not in first]]
     return frame.astype({"point": "int64", "replication": "int64"})
 
 

@@ -17,7 +17,8 @@ from simulator.experiments.bounds import SCALE_RANGES
 from simulator.model.events import DAY_FIELDS, DAY_INT_FIELDS, STATUSES, Kind
 from simulator.outputs.metrics import METRICS
 
-__all__ = ["DAY_NOTES", "KIND_NOTES", "PARAMETER", "Column", "DataType", "metric_columns", "parameter_columns"]
+__all__ = ["DAY_NOTES", "KIND_NOTES", "PARAMETER", "Column", "DataType", "OutputFile", "day_columns", "event_columns",
+           "metric_columns", "output_files", "parameter_columns"]
 
 INF = math.inf
 DataType = Literal["int", "float", "bool", "text"]
@@ -238,3 +239,45 @@ WELCH: tuple[Column, ...] = (
     Column("mean", "float", "the series' unit", "its mean across replications that week", missing=True),
     Column("smoothed", "float", "the series' unit", "Welch's centred moving average of the mean", missing=True),
 )
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file a command writes, and what one row of it is."""
+
+    name: str
+    commands: str
+    what: str
+    columns: tuple[Column, ...] = ()
+
+
+def output_files() -> tuple[OutputFile, ...]:
+    """Every table file the commands write, in the order ``docs/outputs.md`` lists them."""
+    metrics = metric_columns()
+    means = metric_columns(per_replication=False)
+    params = (PARAMETER,)
+    return (
+        OutputFile("summary.csv", "run, warmup, compare (each side)", "one row per replication: the metrics "
+                   "measured after the warm-up", (REPLICATION, *metrics)),
+        OutputFile("weekly.csv", "run, warmup, compare (each side)", "one row per replication and week of the whole "
+                   "run, warm-up included and flagged", WEEKLY),
+        OutputFile("intervals.csv", "run, warmup, compare (each side)", "one row per metric: its mean and 95% "
+                   "confidence interval over replications", INTERVALS),
+        OutputFile("events.parquet / events.csv.gz", "run --events [--events-format csv]", "one row per event of "
+                   "every replication (the log every metric is computed from)", event_columns()),
+        OutputFile("days.parquet / days.csv.gz", "run --events [--events-format csv]", "one row per clinician per "
+                   "day worked, on leave or on notice, every replication", day_columns()),
+        OutputFile("comparison.csv", "compare", "one row per metric: the paired difference other - base",
+                   COMPARISON),
+        OutputFile("welch.csv", "warmup --out", "one row per series and week: Welch's moving average", WELCH),
+        OutputFile("results.parquet / results.csv", "sweep", "one row per point and replication",
+                   (POINT, REPLICATION, VARIED, *params, *metrics)),
+        OutputFile("design.csv", "sweep", "one row per design point: the parameter values", (POINT, VARIED, *params)),
+        OutputFile("points.csv", "sweep", "one row per point: the mean of every metric over its replications",
+                   (POINT, VARIED, *params, *means)),
+        OutputFile("parts/point-NNNNNN.parquet", "sweep", "one file per finished point (for resuming): its rows "
+                   "of results without the parameter columns", (POINT, REPLICATION, *metrics)),
+        OutputFile("tornado.csv", "sweep (design: oat)", "one row per metric and lever", TORNADO),
+        OutputFile("morris.csv", "sweep (design: morris)", "one row per metric and parameter", MORRIS),
+        OutputFile("sobol.csv", "sweep (design: sobol)", "one row per metric and parameter", SOBOL),
+    )

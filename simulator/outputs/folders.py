@@ -82,23 +82,30 @@ def open_results(folder: Path) -> RunFolder | CompareFolder | SweepFolder:
 def open_run(folder: Path) -> RunFolder:
     manifest = read_manifest(folder / MANIFEST, RunManifest)
     _require(folder, manifest.files, ("summary.csv", "weekly.csv", "scenario.yaml"))
-    verify_checksums(folder, manifest.files, manifest.checksums)
-    text = (folder / "scenario.yaml").read_text(encoding="utf-8")
-    if hashlib.sha256(text.encode("utf-8")).hexdigest() != manifest.scenario_sha256:
-        raise results_error(str(folder / "scenario.yaml"), None, "", "is not the scenario manifest.json "
-                                  "hashed (scenario_sha256): it was changed after the run")
-    scenario = load_scenario(folder / "scenario.yaml")
+    # The specific checks first, each naming its line; the checksums last, for changes that leave a file valid.
     summary = read_table(folder / "summary.csv", (REPLICATION, *metric_columns()))
     _same_replications(folder / "summary.csv", summary, range(manifest.replications))
     weekly = read_table(folder / "weekly.csv", WEEKLY)
+    text = _scenario_text(folder / "scenario.yaml", manifest.scenario_sha256)
+    scenario = load_scenario(folder / "scenario.yaml")
     _complete_weeks(folder / "weekly.csv", weekly, manifest.replications, scenario.horizon_weeks)
+    verify_checksums(folder, manifest.files, manifest.checksums)
     return RunFolder(folder, manifest, scenario, text, summary, weekly)
+
+
+def _scenario_text(path: Path, sha256: str) -> str:
+    if not path.is_file():
+        raise results_error(str(path), None, "", "missing: the folder is incomplete")
+    text = path.read_text(encoding="utf-8")
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != sha256:
+        raise results_error(str(path), None, "", "is not the scenario manifest.json hashed (scenario_sha256): it "
+                            "was changed after the run")
+    return text
 
 
 def open_compare(folder: Path) -> CompareFolder:
     manifest = read_manifest(folder / MANIFEST, CompareManifest)
     _require(folder, manifest.files, ("comparison.csv",))
-    verify_checksums(folder, manifest.files, manifest.checksums)
     sides = {}
     for name, side in (("base", manifest.base), ("other", manifest.other)):
         run = open_run(folder / name)
@@ -107,19 +114,20 @@ def open_compare(folder: Path) -> CompareFolder:
             raise results_error(str(folder / name / MANIFEST), None, "", f"does not match the '{name}' of "
                                       f"{folder / MANIFEST} (scenario, seed or replications): not this comparison")
         sides[name] = run
+    verify_checksums(folder, manifest.files, manifest.checksums)
     return CompareFolder(folder, manifest, sides["base"], sides["other"])
 
 
 def open_sweep(folder: Path) -> SweepFolder:
     manifest = read_manifest(folder / MANIFEST, SweepManifest)
     _require(folder, manifest.files, ("base.yaml", "points.csv"))
-    verify_checksums(folder, manifest.files, manifest.checksums)
     keys = (POINT, *([VARIED] if manifest.design == "oat" else []), *parameter_columns(manifest.parameters))
     analyses = {"points": read_table(folder / "points.csv", (*keys, *metric_columns(per_replication=False)))}
     _same_replications(folder / "points.csv", analyses["points"], range(manifest.points), key="point")
     for name, columns in (("tornado", TORNADO), ("morris", MORRIS), ("sobol", SOBOL)):
         if f"{name}.csv" in manifest.files:
             analyses[name] = _analysis(folder / f"{name}.csv", columns)
+    verify_checksums(folder, manifest.files, manifest.checksums)
     return SweepFolder(folder, manifest, (folder / "base.yaml").read_text(encoding="utf-8"), analyses)
 
 

@@ -25,8 +25,9 @@ class _Manifest(BaseModel):
     version: str = Field(description="version of paperwork-sim that wrote the files")
     command: str | None = Field(description="the command line that produced the files (by design, differs by path)")
     files: list[str] = Field(description="every file written, relative to the folder; the manifest comes last")
-    checksums: dict[str, str] = Field(default_factory=dict, description="SHA-256 (hex) of each data file by its "
-                                      "name in files; absent in folders written before version 0.1.0 kept them")
+    checksums: dict[str, str] = Field(default_factory=dict, description="SHA-256 (hex) of each data file (not "
+                                      "of a manifest) by its name in files; empty in folders written before "
+                                      "manifests kept them")
 
 
 class _Timed(_Manifest):
