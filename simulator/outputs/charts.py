@@ -227,10 +227,7 @@ def change_forest(comparison: pd.DataFrame, *, width: int = WIDTH, label_limit: 
     data["low_pct"] = data["ci_low"] * scale
     data["high_pct"] = data["ci_high"] * scale
     data["verdict"] = data["significant"].map({True: "stands out from noise", False: "within noise"})
-    scales = data["metric"].map(formatting.scale_of)
-    for column, text in (("base_mean", "base_text"), ("other_mean", "other_text")):
-        data[text] = [formatting.number(v, s) for v, s in zip(data[column], scales, strict=True)]
-    data["diff_text"] = [formatting.change(v, s) for v, s in zip(data["diff_mean"], scales, strict=True)]
+    _add_texts(data)
     base = alt.Chart(data, width=width, height=28 * max(len(data), 1))
     y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=label_limit))
     rule = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="grey").encode(x="zero:Q")
@@ -245,6 +242,14 @@ def change_forest(comparison: pd.DataFrame, *, width: int = WIDTH, label_limit: 
                  alt.Tooltip("change_pct:Q", format="+.1f", title="change (%)"), "verdict:N"])
     chart = alt.LayerChart(layer=[rule, errors, points])
     return chart
+
+
+def _add_texts(data: pd.DataFrame) -> None:
+    """The means and the change as text formatted by kind (money as money), for the tooltips."""
+    scales = data["metric"].map(formatting.scale_of)
+    for column, text in (("base_mean", "base_text"), ("other_mean", "other_text")):
+        data[text] = [formatting.number(v, s) for v, s in zip(data[column], scales, strict=True)]
+    data["diff_text"] = [formatting.change(v, s) for v, s in zip(data["diff_mean"], scales, strict=True)]
 
 
 # --- Sweeps, sensitivity, replication advice (experiments at scale) ---

@@ -271,13 +271,7 @@ def _sweep_page(folder: SweepFolder) -> _Page:
         page.note(manifest.description)
     page.note(f"Design {manifest.design}: {manifest.points} points x {manifest.replications} replications, seed "
               f"{manifest.seed} (common random numbers across points).")
-    for name, heading, draw in (("tornado", "One-way sensitivity (tornado)", charts.tornado_chart),
-                                ("morris", "Morris elementary effects", charts.morris_chart),
-                                ("sobol", "Sobol indices", charts.sobol_chart)):
-        if name in analyses and len(analyses[name]):
-            page.heading(heading)
-            page.chart(draw(analyses[name]))
-            page.table(_by_metric_rows(analyses[name]))
+    _sensitivity(page, analyses)
     parameters, points = list(manifest.parameters), analyses["points"]
     if manifest.design in ("grid", "lhs"):
         page.heading("Point means against each parameter")
@@ -291,6 +285,16 @@ def _sweep_page(folder: SweepFolder) -> _Page:
     page.table(_by_metric_columns(points))
     page.text("Base scenario (resolved)", folder.base_text)
     return page
+
+
+def _sensitivity(page: _Page, analyses: dict[str, pd.DataFrame]) -> None:
+    for name, heading, draw in (("tornado", "One-way sensitivity (tornado)", charts.tornado_chart),
+                                ("morris", "Morris elementary effects", charts.morris_chart),
+                                ("sobol", "Sobol indices", charts.sobol_chart)):
+        if name in analyses and len(analyses[name]):
+            page.heading(heading)
+            page.chart(draw(analyses[name]))
+            page.table(_by_metric_rows(analyses[name]))
 
 
 _METRIC_VALUED = ("base_mean", "low_mean", "high_mean", "low_effect", "low_half_width", "high_effect",
