@@ -290,7 +290,7 @@ def _tornado(rows: pd.DataFrame, width: int) -> alt.LayerChart:
         tooltip=["lever:N", "side:N", alt.Tooltip("value:Q", title="lever value"),
                  alt.Tooltip("mean:Q", format=fmt, title=metric),
                  alt.Tooltip("effect:Q", format="+" + fmt.lstrip("$"), title="change from base"),
-                 alt.Tooltip("half_width:Q", format=".3g", title="95% CI half-width")])
+                 alt.Tooltip("half_width:Q", format=",.3~r", title="95% CI half-width")])
     base = alt.Chart(tidy).mark_rule(color="black").encode(x="base_mean:Q")
     base_mean = formatting.number(float(rows["base_mean"].iloc[0]), formatting.scale_of(metric))
     return alt.LayerChart(layer=[bar, base], title=f"{metric}: base {base_mean}", width=width)
@@ -303,8 +303,8 @@ def morris_chart(indices: pd.DataFrame) -> alt.FacetChart:
         x=alt.X("mu_star:Q", title="mu* (mean |effect| over the whole range)"),
         y=alt.Y("sigma:Q", title="sigma (spread of effects)"),
         color=alt.Color("parameter:N", title="Parameter"),
-        tooltip=["parameter:N", alt.Tooltip("mu_star:Q", format=".4g"), alt.Tooltip("mu:Q", format=".4g"),
-                 alt.Tooltip("sigma:Q", format=".4g"), alt.Tooltip("mu_star_conf:Q", format=".3g")],
+        tooltip=["parameter:N", alt.Tooltip("mu_star:Q", format=",.4~r"), alt.Tooltip("mu:Q", format=",.4~r"),
+                 alt.Tooltip("sigma:Q", format=",.4~r"), alt.Tooltip("mu_star_conf:Q", format=",.3~r")],
     ).properties(width=260, height=220).facet(facet=alt.Facet("metric:N", title=None), columns=3).resolve_scale(
         x="independent", y="independent")
     return chart
@@ -362,7 +362,7 @@ def welch_chart(smoothed: pd.DataFrame, suggested: int | None) -> alt.FacetChart
     data = smoothed.assign(suggested=suggested)
     lines = alt.Chart().mark_line().encode(
         x=alt.X("week:Q", title="Week"), y=alt.Y("smoothed:Q", title=None, scale=alt.Scale(zero=False)),
-        tooltip=["series:N", "week:Q", alt.Tooltip("smoothed:Q", format=".3g")])
+        tooltip=["series:N", "week:Q", alt.Tooltip("smoothed:Q", format=",.3~r")])
     layers: list[alt.Chart] = [lines]
     if suggested is not None:
         layers.append(alt.Chart().mark_rule(strokeDash=[4, 4]).encode(
