@@ -58,3 +58,23 @@ def test_simulate_leaves_the_garbage_collector_as_it_found_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_help_names_the_columns_and_units_of_every_result() -> None:
+    """``help()`` on the result types and the functions that make them tells a modeler what each table holds."""
+    import inspect
+
+    expected = {
+        simulator.ExperimentResult: ("summary", "weekly", "events", "days", "ee_high_share", "share 0-1",
+                                     "USD/year", "docs/outputs.md"),
+        simulator.ReplicationResult: ("headcount", "ee_mean", "MBI-EE points 0-54", "hours per clinician-week",
+                                      "waitlist", "time", "days from the start", "DAY_FIELDS"),
+        simulator.run_experiment: ("replications", "seed", "jobs", "events", "if __name__", "ExperimentResult"),
+        simulator.compare: ("base_mean", "other_mean", "diff_mean", "ci_low", "ci_high", "significant", "unit"),
+        simulator.confidence_intervals: ("mean", "sd", "ci_low", "ci_high", "half_width", "ci_method", "logit",
+                                         "unit"),
+    }
+    for item, words in expected.items():
+        text = inspect.getdoc(item) or ""  # what help() shows first
+        missing = [word for word in words if word not in text]
+        assert missing == [], f"{getattr(item, '__name__', item)}: {missing}"

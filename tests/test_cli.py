@@ -19,6 +19,7 @@ from typer.testing import CliRunner, Result
 
 from simulator import cli
 from simulator.inputs.loader import apply_overrides, load_scenario
+from simulator.model.events import DAY_FIELDS
 from simulator.outputs.files import atomic_write_frame, atomic_write_text
 from simulator.outputs.metrics import METRICS
 
@@ -89,7 +90,7 @@ def test_run_writes_weekly_and_intervals_tables(tiny_run: Path) -> None:
     intervals = pd.read_csv(tiny_run / "out" / "intervals.csv")
     assert intervals["metric"].tolist() == METRIC_NAMES
     assert (intervals["replications"] <= 3).all()
-    assert not (tiny_run / "out" / "events.csv.gz").exists()  # only with --events
+    assert not [p.name for p in (tiny_run / "out").glob("*") if p.name.startswith(("events", "days"))]  # --events
 
 
 def test_manifest_records_seed_replications_hash_and_version(tiny_run: Path) -> None:
@@ -143,12 +144,15 @@ def test_parallel_run_equals_serial_run(tiny_run: Path, tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(summary(tmp_path), summary(tiny_run / "out"))
 
 
-def test_events_flag_writes_the_event_log(tiny: Path, tmp_path: Path) -> None:
+def test_events_flag_writes_the_event_log_and_the_day_records(tiny: Path, tmp_path: Path) -> None:
     result = invoke("run", tiny, "--reps", 1, "--events", "--out", tmp_path)
     assert result.exit_code == 0, result.output
-    events = pd.read_csv(tmp_path / "events.csv.gz")
+    events = pd.read_parquet(tmp_path / "events.parquet")
     assert {"replication", "time", "kind"} <= set(events.columns)
     assert (events["kind"] == "referral").sum() > 0
+    days = pd.read_parquet(tmp_path / "days.parquet")
+    assert list(days.columns) == ["replication", *DAY_FIELDS]
+    assert days["session_min"].sum() > 0
 
 
 def test_interrupt_exits_130_with_a_message(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -33,20 +33,28 @@ from simulator.cli.common import (
 )
 from simulator.experiments.experiment import ExperimentResult, compare, run_experiment
 from simulator.inputs.loader import dump_scenario
-from simulator.outputs.files import write_comparison, write_results
+from simulator.outputs.files import LogFormat, write_comparison, write_results
 from simulator.outputs.metrics import METRICS
 
 __all__ = ["compare_command", "run_command"]
 
 
+EventsOption = Annotated[bool, typer.Option(
+    "--events", help="Also write the event log and every clinician's day records (events.parquet and days.parquet, "
+                     "or .csv.gz with --events-format csv; needs --out). Columns: docs/outputs.md.")]
+EventsFormat = Annotated[LogFormat, typer.Option(
+    "--events-format", help="File format of --events: parquet (typed and compact) or csv (gzip-compressed).")]
+
+
 @app.command("run")
 def run_command(ctx: typer.Context, scenario: ScenarioFile, reps: Reps = None, seed: Seed = None, jobs: Jobs = 1,
-                sets: Sets = None, out: OutDir = None,
-                events: Annotated[bool, typer.Option("--events", help="Also write events.csv.gz (with --out).")]
-                = False, executor: ExecutorOption = "local", scheduler: SchedulerOption = None) -> None:
+                sets: Sets = None, out: OutDir = None, events: EventsOption = False,
+                events_format: EventsFormat = "parquet", executor: ExecutorOption = "local",
+                scheduler: SchedulerOption = None) -> None:
     """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
     if events and out is None:
-        typer.echo("note: --events writes events.csv.gz, so it needs --out; running without it", err=True)
+        typer.echo("note: --events writes the event log and day records to files, so it needs --out; running "
+                   "without them", err=True)
     with errors_reported():
         prepare(out)
         resolved = load(ctx, scenario, sets, reps, seed)
@@ -57,7 +65,7 @@ def run_command(ctx: typer.Context, scenario: ScenarioFile, reps: Reps = None, s
         console().print(_intervals_table(result))
         if out is not None:
             paths = write_results(result, out, scenario_yaml=dump_scenario(resolved), events=events,
-                                  command=command_line(ctx))
+                                  log_format=events_format, command=command_line(ctx))
             typer.echo(f"wrote {len(paths)} files to {out}", err=True)
 
 
@@ -103,7 +111,8 @@ def _table(title: str, caption: str, columns: Sequence[str]) -> Table:
 
 def _intervals_table(result: ExperimentResult) -> Table:
     table = _table(f"{result.scenario.name}: {len(result.summary)} replications, seed {result.seed}",
-                   "mean over replications and 95% t confidence interval", ("mean", "95% CI", "unit"))
+                   "mean over replications and 95% confidence interval (t; shares on the logit scale, ratios on "
+                   "the log scale, the rest kept within their possible range)", ("mean", "95% CI", "unit"))
     for row in _records(result.intervals()):
         table.add_row(str(row["metric"]), fmt(row["mean"]), f"{fmt(row['ci_low'])} to {fmt(row['ci_high'])}",
                       str(row["unit"]))

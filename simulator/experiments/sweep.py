@@ -39,6 +39,7 @@ from simulator.outputs.files import (
     atomic_write_frame,
     atomic_write_parquet,
     atomic_write_text,
+    checksums,
     package_version,
 )
 from simulator.outputs.metrics import METRICS
@@ -208,7 +209,10 @@ def sweep_table(sweep: Sweep, rows: Sequence[Mapping[str, float]]) -> pd.DataFra
 
 
 def _point_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """A point's rows by replication, with the metrics in the documented order of ``METRICS`` (docs/outputs.md)."""
     frame = rows.sort_values("replication", ignore_index=True)
+    first = ["point", "replication", *(m.name for m in METRICS if m.name in frame)]
+    frame = frame[first + [c for c in frame.columns if c not in first]]
     return frame.astype({"point": "int64", "replication": "int64"})
 
 
@@ -278,6 +282,7 @@ def _write_final(sweep: Sweep, table: pd.DataFrame, out_dir: Path, extra: Mappin
     files = [atomic_write_parquet(out_dir / "results.parquet", table),
              atomic_write_frame(out_dir / "results.csv", table),
              *(atomic_write_frame(out_dir / f"{name}.csv", frame) for name, frame in extra.items())]
-    manifest = {**_state(sweep), "rows": len(table), "command": command,
-                "files": [SWEEP_STATE, "design.csv", "base.yaml", *(p.name for p in files)]}
+    listed = [out_dir / name for name in (SWEEP_STATE, "design.csv", "base.yaml")] + files
+    manifest = {**_state(sweep), "rows": len(table), "command": command, "files": [p.name for p in listed],
+                "checksums": checksums(out_dir, listed)}
     atomic_write_text(out_dir / MANIFEST, json.dumps(manifest, indent=2) + "\n")

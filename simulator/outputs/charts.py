@@ -7,11 +7,17 @@ the model core and the CLI's table output work without it.
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
+import numpy as np
 import pandas as pd
 
-__all__ = ["ACTIVITY_COLOURS", "change_forest", "clinician_week", "interval_bars", "story_over_time",
-           "time_split"]
+from simulator.experiments.experiment import t_quantile
+from simulator.outputs import formatting
+
+__all__ = ["ACTIVITY_COLOURS", "WEEKLY_SERIES", "change_forest", "clinician_week", "interval_bars",
+           "story_over_time", "time_split", "weekly_means", "weekly_series"]
 
 
 # --- The story over time, the clinician's week, the time split, comparisons (the app) ---
@@ -111,6 +117,61 @@ def story_over_time(weekly: pd.DataFrame, *, replay: int = 0, warmup_weeks: int 
     return chart
 
 
+WEEKLY_SERIES = (  # (column, panel title, axis title, d3 format, upper bound)
+    ("headcount", "Clinicians in post", "clinicians", ",.0f", math.inf),
+    ("departures", "Departures per week", "clinicians/week", ".2f", math.inf),
+    ("waitlist", "Clients waiting for a clinician", "clients", ",.0f", math.inf),
+    ("ee_mean", "Mean emotional exhaustion", "MBI-EE points (0-54)", ".1f", 54.0),
+)
+
+
+def weekly_means(weekly: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Each ``WEEKLY_SERIES`` column's mean across replications per scenario and week, with the t interval of that
+    mean kept within the series' range (never below 0): columns scenario, series, week, mean, low, high."""
+    frames = []
+    for column, _, _, _, upper in WEEKLY_SERIES:
+        stats = weekly.groupby(["scenario", "week"], sort=False)[column].agg(["mean", "std", "count"]).reset_index()
+        t = np.array([t_quantile(0.5 + level / 2, int(n) - 1) if n > 1 else np.nan for n in stats["count"]])
+        half = (t * stats["std"] / np.sqrt(stats["count"])).fillna(0.0)
+        frames.append(pd.DataFrame({"scenario": stats["scenario"], "series": column, "week": stats["week"],
+                                    "mean": stats["mean"], "low": (stats["mean"] - half).clip(lower=0.0),
+                                    "high": (stats["mean"] + half).clip(upper=upper)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def weekly_series(weekly: pd.DataFrame, *, warmup_weeks: int = 0, width: int = WIDTH) -> alt.VConcatChart:
+    """Headcount, departures, waitlist and mean EE week by week: one line per scenario (the mean over its
+    replications) in a band of that mean's 95% CI. ``weekly`` is the weekly table with a ``scenario`` column;
+    the grey band is the warm-up, which the summary figures leave out."""
+    order = list(dict.fromkeys(weekly["scenario"]))
+    panels = [_series_panel(column, title, axis, fmt, order, warmup_weeks, (width - 120) // 2)
+              for column, title, axis, fmt, _ in WEEKLY_SERIES]
+    # The data once, at the top, each panel filtering its series: panels that each carried their own rows were
+    # copied over and over as Altair assembled the chart (a second per report).
+    chart: alt.VConcatChart = alt.vconcat(alt.hconcat(*panels[:2]), alt.hconcat(*panels[2:]),
+                                          data=weekly_means(weekly)).resolve_scale(color="shared")
+    return chart
+
+
+def _series_panel(column: str, title: str, axis: str, fmt: str, order: list[str], warmup_weeks: int,
+                  width: int) -> alt.LayerChart:
+    colour = alt.Color("scenario:N", title=None, sort=order, legend=alt.Legend(orient="top", labelLimit=400))
+    base = alt.Chart(width=width, height=130, title=title).transform_filter(alt.datum.series == column)
+    x = alt.X("week:Q", title="week")
+    band = base.mark_area(opacity=0.2).encode(x=x, y=alt.Y("low:Q", title=axis, axis=alt.Axis(format=fmt)),
+                                              y2="high:Q", color=colour)
+    line = base.mark_line().encode(
+        x=x, y="mean:Q", color=colour,
+        tooltip=["scenario:N", "week:Q", alt.Tooltip("mean:Q", format=fmt, title=f"mean ({axis})"),
+                 alt.Tooltip("low:Q", format=fmt, title="95% CI low"),
+                 alt.Tooltip("high:Q", format=fmt, title="95% CI high")])
+    layers: list[alt.Chart] = [band, line]
+    if warmup_weeks > 0:
+        shade = alt.Chart(pd.DataFrame({"start": [0], "end": [warmup_weeks]})).mark_rect(opacity=0.1, color="grey")
+        layers.insert(0, shade.encode(x="start:Q", x2="end:Q"))
+    return alt.LayerChart(layer=layers)
+
+
 def clinician_week(trace: pd.DataFrame, clinician: int, *, width: int = WIDTH) -> alt.FacetChart:
     """A Gantt chart of one clinician's traced weeks: what each hour of each weekday went to."""
     mine = trace[(trace["clinician"] == clinician) & (trace["minutes"] > 0)].copy()
@@ -154,7 +215,7 @@ def interval_bars(intervals: pd.DataFrame, *, width: int = 220) -> alt.FacetChar
     return chart
 
 
-def change_forest(comparison: pd.DataFrame, *, width: int = WIDTH) -> alt.LayerChart:
+def change_forest(comparison: pd.DataFrame, *, width: int = WIDTH, label_limit: int = 180) -> alt.LayerChart:
     """Paired change against the reference, in percent of the reference mean, with its 95% CI.
 
     ``comparison`` is ``simulator.compare``'s table with a ``label`` column; a change whose interval excludes
@@ -166,8 +227,9 @@ def change_forest(comparison: pd.DataFrame, *, width: int = WIDTH) -> alt.LayerC
     data["low_pct"] = data["ci_low"] * scale
     data["high_pct"] = data["ci_high"] * scale
     data["verdict"] = data["significant"].map({True: "stands out from noise", False: "within noise"})
+    _add_texts(data)
     base = alt.Chart(data, width=width, height=28 * max(len(data), 1))
-    y = alt.Y("label:N", title=None, sort=None)
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=label_limit))
     rule = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="grey").encode(x="zero:Q")
     errors = base.mark_errorbar(ticks=True).encode(
         x=alt.X("low_pct:Q", title="change against the reference (% of its mean; 95% CI)"), x2="high_pct:Q", y=y)
@@ -175,17 +237,24 @@ def change_forest(comparison: pd.DataFrame, *, width: int = WIDTH) -> alt.LayerC
         x="change_pct:Q", y=y,
         fill=alt.Fill("verdict:N", title=None, scale=alt.Scale(domain=["stands out from noise", "within noise"],
                                                                range=["#1f77b4", "white"])),
-        tooltip=["label:N", alt.Tooltip("base_mean:Q", format=",.3~f", title="reference"),
-                 alt.Tooltip("other_mean:Q", format=",.3~f", title="this scenario"),
-                 alt.Tooltip("diff_mean:Q", format=",.3~f", title="change"),
+        tooltip=["label:N", alt.Tooltip("base_text:N", title="reference"),
+                 alt.Tooltip("other_text:N", title="this scenario"), alt.Tooltip("diff_text:N", title="change"),
                  alt.Tooltip("change_pct:Q", format="+.1f", title="change (%)"), "verdict:N"])
     chart = alt.LayerChart(layer=[rule, errors, points])
     return chart
 
 
+def _add_texts(data: pd.DataFrame) -> None:
+    """The means and the change as text formatted by kind (money as money), for the tooltips."""
+    scales = data["metric"].map(formatting.scale_of)
+    for column, text in (("base_mean", "base_text"), ("other_mean", "other_text")):
+        data[text] = [formatting.number(v, s) for v, s in zip(data[column], scales, strict=True)]
+    data["diff_text"] = [formatting.change(v, s) for v, s in zip(data["diff_mean"], scales, strict=True)]
+
+
 # --- Sweeps, sensitivity, replication advice (experiments at scale) ---
 
-__all__ += ["morris_chart", "sobol_chart", "sweep_scatter", "tornado_chart", "welch_chart"]
+__all__ += ["morris_chart", "sobol_chart", "sweep_lines", "sweep_scatter", "tornado_chart", "welch_chart"]
 
 SIDE_COLORS = alt.Scale(domain=["low", "high"], range=["#4c78a8", "#e45756"])
 
@@ -213,15 +282,18 @@ def _tornado(rows: pd.DataFrame, width: int) -> alt.LayerChart:
     tidy["rank"] = tidy["lever"].map(order.index)
     y = alt.Y("label:N", title=None, sort=alt.EncodingSortField("rank", order="ascending"),
               axis=alt.Axis(labelLimit=360))  # dotted paths with their ranges are long; never cut them
+    fmt = formatting.d3_format(formatting.scale_of(metric))
     bar = alt.Chart(tidy).mark_bar().encode(
-        x=alt.X("base_mean:Q", title=f"{metric} ({unit})", scale=alt.Scale(zero=False)), x2="mean:Q", y=y,
+        x=alt.X("base_mean:Q", title=f"{metric} ({unit})", scale=alt.Scale(zero=False), axis=alt.Axis(format=fmt)),
+        x2="mean:Q", y=y,
         color=alt.Color("side:N", title="Lever at its", scale=SIDE_COLORS),
         tooltip=["lever:N", "side:N", alt.Tooltip("value:Q", title="lever value"),
-                 alt.Tooltip("mean:Q", format=".4g", title=metric),
-                 alt.Tooltip("effect:Q", format="+.4g", title="change from base"),
-                 alt.Tooltip("half_width:Q", format=".3g", title="95% CI half-width")])
+                 alt.Tooltip("mean:Q", format=fmt, title=metric),
+                 alt.Tooltip("effect:Q", format="+" + fmt.lstrip("$"), title="change from base"),
+                 alt.Tooltip("half_width:Q", format=",.3~r", title="95% CI half-width")])
     base = alt.Chart(tidy).mark_rule(color="black").encode(x="base_mean:Q")
-    return alt.LayerChart(layer=[bar, base], title=f"{metric}: base {rows['base_mean'].iloc[0]:.4g}", width=width)
+    base_mean = formatting.number(float(rows["base_mean"].iloc[0]), formatting.scale_of(metric))
+    return alt.LayerChart(layer=[bar, base], title=f"{metric}: base {base_mean}", width=width)
 
 
 def morris_chart(indices: pd.DataFrame) -> alt.FacetChart:
@@ -231,8 +303,8 @@ def morris_chart(indices: pd.DataFrame) -> alt.FacetChart:
         x=alt.X("mu_star:Q", title="mu* (mean |effect| over the whole range)"),
         y=alt.Y("sigma:Q", title="sigma (spread of effects)"),
         color=alt.Color("parameter:N", title="Parameter"),
-        tooltip=["parameter:N", alt.Tooltip("mu_star:Q", format=".4g"), alt.Tooltip("mu:Q", format=".4g"),
-                 alt.Tooltip("sigma:Q", format=".4g"), alt.Tooltip("mu_star_conf:Q", format=".3g")],
+        tooltip=["parameter:N", alt.Tooltip("mu_star:Q", format=",.4~r"), alt.Tooltip("mu:Q", format=",.4~r"),
+                 alt.Tooltip("sigma:Q", format=",.4~r"), alt.Tooltip("mu_star_conf:Q", format=",.3~r")],
     ).properties(width=260, height=220).facet(facet=alt.Facet("metric:N", title=None), columns=3).resolve_scale(
         x="independent", y="independent")
     return chart
@@ -251,13 +323,37 @@ def sobol_chart(indices: pd.DataFrame) -> alt.FacetChart:
 
 
 def sweep_scatter(means: pd.DataFrame, parameters: list[str], metric: str) -> alt.HConcatChart:
-    """A metric's point means against each swept parameter (grid and Latin hypercube sweeps)."""
+    """A metric's point means against each swept parameter (Latin hypercube sweeps: points scattered at random)."""
+    y = alt.Y(f"{metric}:Q", title=metric, scale=alt.Scale(zero=False),
+              axis=alt.Axis(format=formatting.d3_format(formatting.scale_of(metric))))
     charts = [alt.Chart(means).mark_circle().encode(
-        x=alt.X(f"{_field(p)}:Q", title=p, scale=alt.Scale(zero=False)),
-        y=alt.Y(f"{metric}:Q", title=metric, scale=alt.Scale(zero=False)),
+        x=alt.X(f"{_field(p)}:Q", title=p, scale=alt.Scale(zero=False)), y=y,
         tooltip=[alt.Tooltip(f"{_field(c)}:Q", title=c) for c in [*parameters, metric]],
     ).properties(width=220, height=180) for p in parameters]
     return alt.hconcat(*charts)
+
+
+def sweep_lines(means: pd.DataFrame, parameters: list[str], metric: str) -> alt.HConcatChart:
+    """A grid sweep's point means against each parameter, one line per level of another parameter (colour; any
+    further parameters split the lines too). Lines that are not parallel are an interaction: the effect of one
+    parameter depends on the level of the other."""
+    fmt = formatting.d3_format(formatting.scale_of(metric))
+    charts = []
+    for p in parameters:
+        others = [o for o in parameters if o != p]
+        encoding: dict[str, object] = {
+            "x": alt.X(f"{_field(p)}:Q", title=p, scale=alt.Scale(zero=False)),
+            "y": alt.Y(f"{metric}:Q", title=metric, scale=alt.Scale(zero=False), axis=alt.Axis(format=fmt)),
+            "tooltip": [alt.Tooltip(f"{_field(c)}:Q", title=c) for c in parameters]
+            + [alt.Tooltip(f"{metric}:Q", format=fmt, title=metric)]}
+        if others:
+            encoding["color"] = alt.Color(f"{_field(others[0])}:O", title=others[0],
+                                          scale=alt.Scale(scheme="tableau10"),
+                                          legend=alt.Legend(orient="bottom", labelLimit=300, titleLimit=300))
+            encoding["detail"] = [alt.Detail(f"{_field(o)}:O") for o in others[1:]]
+        charts.append(alt.Chart(means).mark_line(point=True).encode(**encoding).properties(width=240, height=180))
+    chart: alt.HConcatChart = alt.hconcat(*charts).resolve_scale(color="independent")  # colour: another parameter
+    return chart
 
 
 def welch_chart(smoothed: pd.DataFrame, suggested: int | None) -> alt.FacetChart:
@@ -266,7 +362,7 @@ def welch_chart(smoothed: pd.DataFrame, suggested: int | None) -> alt.FacetChart
     data = smoothed.assign(suggested=suggested)
     lines = alt.Chart().mark_line().encode(
         x=alt.X("week:Q", title="Week"), y=alt.Y("smoothed:Q", title=None, scale=alt.Scale(zero=False)),
-        tooltip=["series:N", "week:Q", alt.Tooltip("smoothed:Q", format=".3g")])
+        tooltip=["series:N", "week:Q", alt.Tooltip("smoothed:Q", format=",.3~r")])
     layers: list[alt.Chart] = [lines]
     if suggested is not None:
         layers.append(alt.Chart().mark_rule(strokeDash=[4, 4]).encode(

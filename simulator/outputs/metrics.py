@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ from simulator.model.events import DAY_FIELDS, DAY_INT_FIELDS, KIND_CODES, STATU
 __all__ = [
     "METRICS",
     "Metric",
+    "Scale",
     "client_census",
     "days_frame",
     "events_frame",
@@ -29,38 +31,45 @@ __all__ = [
 WORKDAYS_PER_YEAR = 5 * 365.25 / 7
 
 
+#: What kind of quantity a metric is, which fixes its possible range (``simulator.experiments.bounds``) and how it is
+#: formatted: a share in [0, 1], a positive ratio, a whole-number count, a rate or duration (>= 0), an MBI-EE score
+#: (0-54), an amount of money that cannot be negative, or a balance that can.
+Scale = Literal["share", "ratio", "count", "rate", "duration", "score", "money", "balance"]
+
+
 @dataclass(frozen=True)
 class Metric:
     name: str
     unit: str
     label: str
     better: str  # "lower", "higher" or "" (neither)
+    scale: Scale
 
 
 METRICS: tuple[Metric, ...] = (
-    Metric("departures", "clinicians", "Departures in the measured window", "lower"),
-    Metric("departures_per_year", "clinicians/year", "Departures per year", "lower"),
-    Metric("turnover_rate_annual", "per clinician-year", "Annual turnover rate", "lower"),
-    Metric("ee_mean", "MBI-EE points (0-54)", "Mean emotional exhaustion", "lower"),
-    Metric("ee_high_share", "share", "Share with EE >= 27 (high exhaustion)", "lower"),
-    Metric("ee_high21_share", "share", "Share with EE >= 21", "lower"),
-    Metric("burned_out_exit_ratio", "ratio", "Resignation hazard, high EE vs not", ""),
-    Metric("paperwork_share", "share of worked hours", "Paperwork share of worked hours", "lower"),
-    Metric("after_hours_hours_per_clinician_week", "h/clinician-week", "After-hours work", "lower"),
-    Metric("late_note_share", "share", "Progress notes finished late", "lower"),
-    Metric("sessions_attended", "sessions", "Sessions delivered in the measured window", "higher"),
-    Metric("sessions_per_week", "sessions/week", "Sessions delivered per week", "higher"),
-    Metric("no_show_rate", "share", "No-show rate", ""),
-    Metric("wait_days_assignment_mean", "days", "Wait for a caseload slot", "lower"),
-    Metric("prob_wait", "share", "Share of referrals that waited for a slot", "lower"),
-    Metric("wait_days_first_session_mean", "days", "Wait from referral to first session", "lower"),
-    Metric("waitlist_end", "clients", "Waitlist at the end", "lower"),
-    Metric("clients_lost", "clients", "Clients lost (reneged or left at a transfer)", "lower"),
-    Metric("continuity_disruption_share", "per client-year in care", "Clients whose clinician left", "lower"),
-    Metric("vacancy_rate", "share of positions", "Vacancy rate", "lower"),
-    Metric("turnover_cost", "USD/year", "Replacement cost of departures", "lower"),
-    Metric("revenue", "USD/year", "Revenue from sessions and intakes", "higher"),
-    Metric("net_margin", "USD/year", "Net margin (revenue - salaries - turnover - tools)", "higher"),
+    Metric("departures", "clinicians", "Departures in the measured window", "lower", "count"),
+    Metric("departures_per_year", "clinicians/year", "Departures per year", "lower", "rate"),
+    Metric("turnover_rate_annual", "per clinician-year", "Annual turnover rate", "lower", "rate"),
+    Metric("ee_mean", "MBI-EE points (0-54)", "Mean emotional exhaustion", "lower", "score"),
+    Metric("ee_high_share", "share", "Share with EE >= 27 (high exhaustion)", "lower", "share"),
+    Metric("ee_high21_share", "share", "Share with EE >= 21", "lower", "share"),
+    Metric("burned_out_exit_ratio", "ratio", "Resignation hazard, high EE vs not", "", "ratio"),
+    Metric("paperwork_share", "share of worked hours", "Paperwork share of worked hours", "lower", "share"),
+    Metric("after_hours_hours_per_clinician_week", "h/clinician-week", "After-hours work", "lower", "duration"),
+    Metric("late_note_share", "share", "Progress notes finished late", "lower", "share"),
+    Metric("sessions_attended", "sessions", "Sessions delivered in the measured window", "higher", "count"),
+    Metric("sessions_per_week", "sessions/week", "Sessions delivered per week", "higher", "rate"),
+    Metric("no_show_rate", "share", "No-show rate", "", "share"),
+    Metric("wait_days_assignment_mean", "days", "Wait for a caseload slot", "lower", "duration"),
+    Metric("prob_wait", "share", "Share of referrals that waited for a slot", "lower", "share"),
+    Metric("wait_days_first_session_mean", "days", "Wait from referral to first session", "lower", "duration"),
+    Metric("waitlist_end", "clients", "Waitlist at the end", "lower", "count"),
+    Metric("clients_lost", "clients", "Clients lost (reneged or left at a transfer)", "lower", "count"),
+    Metric("continuity_disruption_share", "per client-year in care", "Clients whose clinician left", "lower", "rate"),
+    Metric("vacancy_rate", "share of positions", "Vacancy rate", "lower", "share"),
+    Metric("turnover_cost", "USD/year", "Replacement cost of departures", "lower", "money"),
+    Metric("revenue", "USD/year", "Revenue from sessions and intakes", "higher", "money"),
+    Metric("net_margin", "USD/year", "Net margin (revenue - salaries - turnover - tools)", "higher", "balance"),
 )
 
 
