@@ -4,9 +4,9 @@ Works on the output of ``run`` (and ``warmup``), ``compare`` and ``sweep``; it r
 runs nothing. Every file it reads is checked first (``simulator.outputs.folders``): a folder with a garbage row, a
 truncated file or a manifest that does not match its files gets a ``ResultsError`` naming the file and line, never
 a report. Charts are Vega-Lite specs written into the page. By default the Vega, Vega-Lite and vega-embed
-JavaScript is inlined too (the packages' own builds, vendored in ``simulator/outputs/vendor``, about 0.8 MB), so
-the file opens with no network, e.g. as an e-mail attachment; ``inline_js=False`` loads the same versions from a
-CDN instead (a smaller file that needs the internet to draw its charts).
+JavaScript is inlined too (bundled by ``vl-convert-python``, about 0.9 MB), so the file opens with no network, e.g.
+as an e-mail attachment; ``inline_js=False`` loads the same libraries from a CDN instead (a smaller file that needs
+the internet to draw its charts).
 
 Figures are formatted by kind (``simulator.outputs.formatting``): money as ``$3.03M``, shares as percentages,
 changes of shares in percentage points.
@@ -19,7 +19,6 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +31,12 @@ from simulator.experiments.sensitivity import TORNADO_METRICS
 from simulator.outputs import charts, formatting
 from simulator.outputs.files import atomic_write_text
 from simulator.outputs.folders import CompareFolder, RunFolder, SweepFolder, open_results
+from simulator.outputs.javascript import vega_bundle
 from simulator.outputs.metrics import METRICS, Scale
 
-__all__ = ["CDN", "VEGA_JS", "build_report", "write_report"]
+__all__ = ["CDN", "build_report", "write_report"]
 
 CDN = "https://cdn.jsdelivr.net/npm"
-#: The JavaScript the page loads, inlined from ``vendor/`` or fetched from the CDN: the same versions either way.
-VEGA_JS: dict[str, str] = {"vega": "6.2.0", "vega-lite": "6.4.1", "vega-embed": "7.0.2"}
 _LABELS = {m.name: m.label for m in METRICS}
 _ESCAPED_END = "<\\/script"  # how a "</script" inside inlined JavaScript is written so that it ends nothing
 CI_NOTE = ("Means over replications with 95% confidence intervals that stay within what each figure can be: a "
@@ -346,8 +344,7 @@ specs.forEach((spec, i) => vegaEmbed("#chart" + i, spec, {{"mode": "vega-lite"}}
 
 def _scripts(inline_js: bool) -> str:
     if not inline_js:
-        return "\n".join(f'<script src="{CDN}/{name}@{version}"></script>' for name, version in VEGA_JS.items())
-    vendor = resources.files("simulator.outputs").joinpath("vendor")
-    # Read from the package, not bundled at run time: vl-convert's bundler took 13-16 s a report.
-    bundles = (vendor.joinpath(f"{name}.min.js").read_text(encoding="utf-8") for name in VEGA_JS)
-    return "\n".join(f"<script>\n{js.replace('</script', _ESCAPED_END)}\n</script>" for js in bundles)
+        return "\n".join(f'<script src="{CDN}/{name}@{version}"></script>' for name, version in
+                         (("vega", alt.VEGA_VERSION), ("vega-lite", alt.SCHEMA_VERSION.lstrip("v")),
+                          ("vega-embed", alt.VEGAEMBED_VERSION)))
+    return f"<script>\n{vega_bundle().replace('</script', _ESCAPED_END)}\n</script>"
