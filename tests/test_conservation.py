@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from simulator.inputs.scenario import Scenario
 from simulator.model.agency import Agency
-from simulator.model.caseload import daily_minutes, ramp, target_caseload
+from simulator.model.caseload import caseload_goal, daily_minutes, ramp, target_caseload
 from simulator.model.clients import Client, Status
 from simulator.model.diary import DAY_START
 from simulator.model.events import EventLog, Kind
@@ -38,6 +38,8 @@ SHARES = ("ee_high_share", "ee_high21_share", "paperwork_share", "late_note_shar
 # leaves vacancies open for positions that no longer exist (vacancy_rate above 1), reported as a model issue.
 POLICY_LEVERS: dict[str, st.SearchStrategy[Any]] = {
     "workload.caseload_cap": st.integers(1, 40),
+    "workload.coverage": st.sampled_from(["colleagues", "waitlist"]),
+    "workload.overload_limit": st.floats(0, 1),
     "workload.productivity_target": st.floats(0.3, 1.0),
     "workload.session_minutes": st.sampled_from([30.0, 53.0, 90.0]),
     "staff.admin_staff": st.integers(0, 3),
@@ -79,6 +81,15 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         "paperwork.enabled": draw(st.booleans()),
         "paperwork.offload_share": draw(st.floats(0, 0.95)),
         "paperwork.after_hours_max_minutes_per_day": draw(st.sampled_from([0.0, 30.0, 120.0, 480.0])),
+        "paperwork.after_hours_max_hours_per_week": draw(st.sampled_from([0.0, 2.0, 6.0, 40.0])),
+        "paperwork.write_off_days": draw(st.sampled_from([None, 1.0, 30.0])),
+        "paperwork.catch_up_backlog_hours": draw(st.sampled_from([None, 0.5, 3.0])),
+        "paperwork.writing_speed_sd": draw(st.sampled_from([0.0, 0.25, 1.0])),
+        "workload.coverage": draw(st.sampled_from(["colleagues", "waitlist"])),
+        "workload.overload_limit": draw(st.sampled_from([0.0, 0.25, 1.0])),
+        "workload.pressure_waitlist_per_position": draw(st.sampled_from([None, 0.5, 30.0])),
+        "turnover.contagion": draw(st.sampled_from([0.0, 2.0, 10.0])),
+        "burnout.circumstances_sd": draw(st.sampled_from([0.0, 0.6])),
         "paperwork.audit_interval_weeks": draw(st.sampled_from([None, 1.0, 4.0, 13.0])),
         "paperwork.note_due_days": draw(st.sampled_from([0.0, 1.0, 3.0])),
         "burnout.enabled": draw(st.booleans()),
@@ -163,14 +174,19 @@ def replay(log: EventLog, scenario: Scenario) -> Replay:
 
 
 def check_slot(r: Replay, params: Scenario, clinician: int, time: float) -> None:
-    """A client is only ever given to a clinician with a free slot: not on notice, caseload within the target
-    (itself within the cap) scaled by the onboarding ramp of a new hire."""
+    """A client is only ever given to a clinician with a free slot: not on notice, caseload within the day's goal
+    (the target, raised at most to the overload limit while colleagues cover or the waitlist presses, and never
+    past the cap) scaled by the onboarding ramp of a new hire."""
     assert clinician not in r.resigned, (clinician, time)
     target = target_caseload(params)
     assert target <= params.workload.caseload_cap
+    w = params.workload
+    raised = w.coverage == "colleagues" or w.pressure_waitlist_per_position is not None
+    ceiling = caseload_goal(target, cap=w.caseload_cap, overload=w.overload_limit, cover=1.0,
+                            pressure=1.0) if raised else target
     hired = r.hired_at.get(clinician)
     scale = 1.0 if hired is None else ramp(time - hired, params.turnover.onboarding_weeks)
-    assert r.caseload[clinician] <= math.floor(target * scale + 1e-9), (clinician, time, r.caseload[clinician])
+    assert r.caseload[clinician] <= math.floor(ceiling * scale + 1e-9), (clinician, time, r.caseload[clinician])
 
 
 def staffing_step(r: Replay, kind: str, clinician: int, time: float, value: float) -> None:
@@ -221,6 +237,8 @@ def check_minutes(log: EventLog, scenario: Scenario, r: Replay) -> None:
     states = [scenario]
     for policy in sorted(scenario.policies, key=lambda p: p.at_week):
         states.append(states[-1].after_policy(policy.set))
+    evenings: Counter[tuple[int, int]] = Counter()  # after-hours desk minutes by (clinician, week)
+    week_cap = 60 * max(state.paperwork.after_hours_max_hours_per_week for state in states)
     for day in log.days:
         started = day.day + DAY_START
         p = states[sum(t <= started for t in r.policy_times)]  # the parameters the workday ran under
@@ -246,6 +264,9 @@ def check_minutes(log: EventLog, scenario: Scenario, r: Replay) -> None:
         evening = day.after_min - overrun  # desk work after hours, capped net of the overrun
         cap = p.paperwork.after_hours_max_minutes_per_day
         assert -EPS <= evening <= max(0.0, cap - overrun) + EPS, day
+        evenings[day.clinician, day.day // 7] += evening
+        assert evenings[day.clinician, day.day // 7] <= week_cap + EPS, day
+        assert day.blocked == 0 or p.paperwork.catch_up_backlog_hours is not None, day
         if not p.paperwork.enabled:
             assert day.desk_min == 0, day
             assert abs(evening) < EPS, day

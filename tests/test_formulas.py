@@ -17,116 +17,140 @@ from scipy import stats
 
 from simulator.experiments.experiment import t_quantile
 from simulator.experiments.validation import erlang_c, mmc_expectations
-from simulator.inputs.scenario import Burnout, Climate, Scenario, Turnover
+from simulator.inputs.scenario import Burnout, Climate, Scenario
 from simulator.model import burnout as bo
-from simulator.model.caseload import ramp, target_caseload
+from simulator.model.caseload import caseload_goal, ramp, target_caseload
+from simulator.model.clinician import evening_minutes
+from simulator.model.leaving import Hazard
 from simulator.model.streams import Stream, lognormal_params
 
 # Explicit parameters (not the defaults), so the hand arithmetic below stays true if defaults are recalibrated.
 B = Burnout(session_weight=1.0, paperwork_weight=1.5, after_hours_weight=2.0, ee_per_load_hour=0.2,
             late_task_ee=0.05, recovery_per_rest_hour=0.02, evening_rest_hours=6, rest_day_hours=16,
-            efficiency_loss=0.4)
+            efficiency_loss=0.4, ee_time_constant_weeks=10)
 NEUTRAL = Climate(supervisor_support=0.5, support_recovery_gain=0.6, support_turnover_buffer=0.6)
 SUPPORTIVE = Climate(supervisor_support=0.8, support_recovery_gain=0.5, support_turnover_buffer=0.6)
+STRAIN = bo.Strain.of(B, NEUTRAL)
 
 
-# -- burnout ---------------------------------------------------------------------------------------------------
+# -- strain and exhaustion -------------------------------------------------------------------------------------
 def test_workday_load_weighs_each_kind_of_minute() -> None:
     # 5 h of sessions, 2 h at the desk, 1 h after hours: 5 x 1.0 + 2 x 1.5 + 1 x 2.0 = 10 weighted hours.
-    assert bo.workday_load_hours(300, 120, 60, B) == pytest.approx(10.0, abs=1e-12)
-    assert bo.workday_load_hours(0, 0, 0, B) == 0.0
+    assert STRAIN.load_hours(300, 120, 60) == pytest.approx(10.0, abs=1e-12)
+    assert STRAIN.load_hours(0, 0, 0) == 0.0
 
 
-def test_ee_after_workday_accrues_then_recovers_over_the_evening_left() -> None:
-    # accrued = 20 + susceptibility 1.2 x 0.2 EE/h x 10 h + 0.05 x 3 late tasks = 22.55
+def test_strain_accrues_over_the_workday_then_recovers_over_the_evening_left() -> None:
+    # accrued = 20 + susceptibility 1.2 x 0.2 points/h x 10 h + 0.05 x 3 late tasks = 22.55
     # 1 h after hours leaves 6 - 1 = 5 rest hours; neutral support: recovery multiplier 1
     expected = (20 + 1.2 * 0.2 * 10 + 0.05 * 3) * math.exp(-0.02 * 1.0 * 5)
-    got = bo.ee_after_workday(20, load_hours=10, late_tasks=3, after_min=60, susceptibility=1.2, b=B, c=NEUTRAL)
-    assert got == pytest.approx(expected, rel=1e-12)
+    assert STRAIN.after_workday(20, 10, 3, 60, 1.2) == pytest.approx(expected, rel=1e-12)
     assert expected == pytest.approx(22.55 * math.exp(-0.1), rel=1e-12)
 
 
 def test_support_speeds_recovery() -> None:
     # support 0.8 with gain 0.5: multiplier 1 + 0.5 x (0.8 - 0.5) = 1.15
     assert bo.recovery_multiplier(SUPPORTIVE) == pytest.approx(1.15, abs=1e-12)
-    expected = (10 + 0.2 * 4) * math.exp(-0.02 * 1.15 * 6)
-    got = bo.ee_after_workday(10, load_hours=4, late_tasks=0, after_min=0, susceptibility=1.0, b=B, c=SUPPORTIVE)
-    assert got == pytest.approx(expected, rel=1e-12)
+    supported = bo.Strain.of(B, SUPPORTIVE)
+    assert supported.after_workday(10, 4, 0, 0, 1.0) == pytest.approx((10 + 0.2 * 4) * math.exp(-0.02 * 1.15 * 6),
+                                                                      rel=1e-12)
+    assert supported.after_rest_day(30) == pytest.approx(30 * math.exp(-0.02 * 1.15 * 16), rel=1e-12)
+    assert STRAIN.after_rest_day(30) == pytest.approx(30 * math.exp(-0.02 * 16), rel=1e-12)
 
 
 def test_after_hours_beyond_the_evening_leave_no_recovery() -> None:
-    # 8 h after hours > 6 h of evening: rest is 0 (not negative), so EE is exactly what accrued.
-    got = bo.ee_after_workday(10, load_hours=5, late_tasks=0, after_min=480, susceptibility=1.0, b=B, c=NEUTRAL)
-    assert got == pytest.approx(10 + 0.2 * 5, abs=1e-12)
-
-
-def test_ee_after_rest_day() -> None:
-    assert bo.ee_after_rest_day(30, b=B, c=NEUTRAL) == pytest.approx(30 * math.exp(-0.02 * 16), rel=1e-12)
-    assert bo.ee_after_rest_day(30, b=B, c=SUPPORTIVE) == pytest.approx(30 * math.exp(-0.02 * 1.15 * 16), rel=1e-12)
+    # 8 h after hours > 6 h of evening: rest is 0 (not negative), so strain is exactly what accrued.
+    assert STRAIN.after_workday(10, 5, 0, 480, 1.0) == pytest.approx(10 + 0.2 * 5, abs=1e-12)
 
 
 def test_very_poor_support_stops_recovery_but_never_reverses_it() -> None:
-    # 1 + 5 x (0 - 0.5) = -1.5 would make rest *raise* EE; the multiplier floors at 0.
+    # 1 + 5 x (0 - 0.5) = -1.5 would make rest *raise* strain; the multiplier floors at 0.
     hostile = Climate(supervisor_support=0.0, support_recovery_gain=5.0)
     assert bo.recovery_multiplier(hostile) == 0.0
-    assert bo.ee_after_rest_day(30, b=B, c=hostile) == 30
+    assert bo.Strain.of(B, hostile).after_rest_day(30) == 30
 
 
-def test_ee_is_clipped_to_the_mbi_range() -> None:
-    top = bo.ee_after_workday(53, load_hours=40, late_tasks=100, after_min=480, susceptibility=2.0, b=B, c=NEUTRAL)
-    assert top == 54.0
-    assert bo.ee_after_workday(-5, load_hours=0, late_tasks=0, after_min=0, susceptibility=1.0, b=B, c=NEUTRAL) == 0
-    assert bo.ee_after_rest_day(60, b=B.model_copy(update={"recovery_per_rest_hour": 0.0}), c=NEUTRAL) == 54.0
-    assert bo.ee_after_rest_day(-1, b=B, c=NEUTRAL) == 0.0
+def test_strain_is_clipped_to_the_mbi_range() -> None:
+    assert STRAIN.after_workday(53, 40, 100, 480, 2.0) == 54.0
+    assert STRAIN.after_workday(-5, 0, 0, 0, 1.0) == 0.0
+
+
+def test_exhaustion_follows_strain_with_its_time_constant() -> None:
+    # A day closes 1 - exp(-1 / 70) of the gap (10 weeks = 70 days); after 70 days at a steady strain of 40, EE that
+    # started at 10 has closed 1 - exp(-1) of the 30 points: 10 + 30 x 0.632 = 28.96.
+    assert STRAIN.ee_step == pytest.approx(1 - math.exp(-1 / 70), rel=1e-12)
+    ee = 10.0
+    for _ in range(70):
+        ee = STRAIN.ee_toward(ee, 40.0)
+    assert ee == pytest.approx(10 + 30 * (1 - math.exp(-1)), rel=1e-9)
+    assert STRAIN.ee_toward(25.0, 25.0) == 25.0  # at strain, EE stays
+
+
+def test_a_bad_week_moves_strain_a_lot_and_exhaustion_little() -> None:
+    # Four extra strain points a day for a week, after which strain recovers: EE, the chronic state, moves by a
+    # fraction of what strain did (the two time scales of the model).
+    strain = ee = 20.0
+    for _ in range(7):
+        strain = min(54.0, strain + 4.0)
+        ee = STRAIN.ee_toward(ee, strain)
+    assert strain - 20.0 == 28.0
+    assert ee - 20.0 < 2.0
 
 
 def test_desk_slowdown() -> None:
-    assert bo.desk_slowdown(0, B) == 1.0
-    assert bo.desk_slowdown(27, B) == pytest.approx(1 + 0.4 * 27 / 54, abs=1e-12)  # 1.2
-    assert bo.desk_slowdown(54, B) == pytest.approx(1.4, abs=1e-12)
+    assert STRAIN.desk_slowdown(0) == 1.0
+    assert STRAIN.desk_slowdown(27) == pytest.approx(1 + 0.4 * 27 / 54, abs=1e-12)  # 1.2
+    assert STRAIN.desk_slowdown(54) == pytest.approx(1.4, abs=1e-12)
 
 
 # -- resignation -----------------------------------------------------------------------------------------------
-def test_effective_hazard_ratio_is_neutral_at_support_one_half() -> None:
-    t = Turnover(burnout_hazard_ratio=2.0)
-    assert bo.effective_hazard_ratio(t, NEUTRAL) == pytest.approx(2.0, abs=1e-12)
+def _hazard(turnover: dict[str, float], climate: Climate = NEUTRAL) -> Hazard:
+    return Hazard.of(Scenario().with_changes({**{f"turnover.{k}": v for k, v in turnover.items()},
+                                              **{f"climate.{k}": getattr(climate, k) for k in
+                                                 ("supervisor_support", "support_turnover_buffer")}}))
+
+
+def test_effective_burnout_ratio_is_neutral_at_support_one_half() -> None:
+    assert _hazard({"burnout_hazard_ratio": 2.0}).burnout_ratio == pytest.approx(2.0, abs=1e-12)
     # support 0.8, buffer 0.6: excess 1.0 x (1 - 0.6 x 0.3) = 0.82
-    assert bo.effective_hazard_ratio(t, SUPPORTIVE) == pytest.approx(1.82, abs=1e-12)
+    assert _hazard({"burnout_hazard_ratio": 2.0}, SUPPORTIVE).burnout_ratio == pytest.approx(1.82, abs=1e-12)
     # poor support (0.0) widens the excess: 1 + 1.0 x (1 + 0.6 x 0.5) = 2.3
     poor = Climate(supervisor_support=0.0, support_turnover_buffer=0.6)
-    assert bo.effective_hazard_ratio(t, poor) == pytest.approx(2.3, abs=1e-12)
+    assert _hazard({"burnout_hazard_ratio": 2.0}, poor).burnout_ratio == pytest.approx(2.3, abs=1e-12)
 
 
 @settings(max_examples=60, deadline=None)
 @given(ratio=st.floats(1, 10), buffer=st.floats(0, 2), low=st.floats(0, 1), high=st.floats(0, 1))
-def test_effective_hazard_ratio_falls_with_support_and_stays_at_least_one(ratio: float, buffer: float, low: float,
-                                                                         high: float) -> None:
+def test_effective_burnout_ratio_falls_with_support_and_stays_at_least_one(ratio: float, buffer: float, low: float,
+                                                                          high: float) -> None:
     low, high = min(low, high), max(low, high)
-    t = Turnover(burnout_hazard_ratio=ratio)
-    at_low = bo.effective_hazard_ratio(t, Climate(supervisor_support=low, support_turnover_buffer=buffer))
-    at_high = bo.effective_hazard_ratio(t, Climate(supervisor_support=high, support_turnover_buffer=buffer))
-    assert 1.0 <= at_high <= at_low + 1e-12
+    at_low = _hazard({"burnout_hazard_ratio": ratio}, Climate(supervisor_support=low, support_turnover_buffer=buffer))
+    at_high = _hazard({"burnout_hazard_ratio": ratio},
+                      Climate(supervisor_support=high, support_turnover_buffer=buffer))
+    assert 1.0 <= at_high.burnout_ratio <= at_low.burnout_ratio + 1e-12
 
 
-def test_annual_resignation_rate_at_and_below_the_threshold() -> None:
-    t = Turnover(base_annual_rate=0.2, burnout_hazard_ratio=2.5)
-    c = Climate(supervisor_support=0.7, support_turnover_buffer=0.5)
-    hazard_ratio = 1 + (2.5 - 1) * (1 - 0.5 * (0.7 - 0.5))  # 2.35
-    assert bo.annual_resignation_rate(27.0, threshold=27, t=t, c=c) == pytest.approx(0.2 * hazard_ratio, abs=1e-12)
-    assert bo.annual_resignation_rate(50.0, threshold=27, t=t, c=c) == pytest.approx(0.47, abs=1e-12)
-    assert bo.annual_resignation_rate(26.99, threshold=27, t=t, c=c) == 0.2
-    assert bo.annual_resignation_rate(0.0, threshold=27, t=t, c=c) == 0.2
+def test_the_annual_rate_multiplies_tenure_burnout_and_empty_posts() -> None:
+    h = _hazard({"base_annual_rate": 0.2, "burnout_hazard_ratio": 2.5, "first_year_hazard_ratio": 1.5,
+                 "contagion": 2.0})
+    year = 365.25
+    assert h.annual_rate(10.0, 2 * year, 0.0) == pytest.approx(0.2, abs=1e-12)  # settled, not burned out, no gaps
+    assert h.annual_rate(27.0, 2 * year, 0.0) == pytest.approx(0.2 * 2.5, abs=1e-12)  # at the threshold
+    assert h.annual_rate(26.99, 2 * year, 0.0) == pytest.approx(0.2, abs=1e-12)
+    assert h.annual_rate(10.0, 100.0, 0.0) == pytest.approx(0.2 * 1.5, abs=1e-12)  # first year
+    assert h.annual_rate(10.0, 2 * year, 0.1) == pytest.approx(0.2 * (1 + 2.0 * 0.1), abs=1e-12)  # 10% posts empty
+    assert h.annual_rate(30.0, 10.0, 0.25) == pytest.approx(0.2 * 1.5 * 2.5 * 1.5, abs=1e-12)  # all three
 
 
 def test_resignation_probability_is_a_constant_hazard_over_workdays() -> None:
     workdays_per_year = 5 * 365.25 / 7  # 260.89
     assert abs(bo.WORKDAYS_PER_YEAR - workdays_per_year) < 1e-12
-    assert bo.resignation_probability(0.26) == pytest.approx(1 - math.exp(-0.26 / workdays_per_year), rel=1e-12)
+    h = _hazard({"base_annual_rate": 0.26, "first_year_hazard_ratio": 1.0, "contagion": 0.0})
+    one_day = h.daily_probability(0.0, 1000.0, 0.0)
+    assert one_day == pytest.approx(1 - math.exp(-0.26 / workdays_per_year), rel=1e-12)
     # Over a year of workdays the hazard compounds to 1 - exp(-rate), however the year is cut up.
-    one_day = bo.resignation_probability(0.26)
     assert 1 - (1 - one_day) ** workdays_per_year == pytest.approx(1 - math.exp(-0.26), rel=1e-9)
-    assert bo.resignation_probability(0.26, days=5) == pytest.approx(1 - (1 - one_day) ** 5, rel=1e-12)
-    assert bo.resignation_probability(0.0) == 0.0
+    assert _hazard({"base_annual_rate": 0.0}).daily_probability(50.0, 0.0, 1.0) == 0.0
 
 
 # -- caseload --------------------------------------------------------------------------------------------------
@@ -162,6 +186,41 @@ def test_target_caseload_is_exact_at_whole_numbers_and_at_least_one() -> None:
     tiny = _workload({"workload.productivity_target": 0.05, "staff.contract_hours_per_week": 10,
                       "workload.session_minutes": 180, "demand.sessions_per_week": 5})
     assert target_caseload(tiny) == 1  # 30 / 900 rounds down to 0, but a clinician carries at least one client
+
+
+def test_the_caseload_goal_covers_empty_posts_and_the_waitlist_up_to_the_overload_limit_and_the_cap() -> None:
+    goal = caseload_goal
+    assert goal(36, cap=45, overload=0.25, cover=0.0, pressure=0.0) == 36  # nothing to cover
+    assert goal(36, cap=45, overload=0.25, cover=0.1, pressure=0.0) == math.floor(36 * 1.1)  # 39: 10% posts empty
+    assert goal(36, cap=45, overload=0.25, cover=0.0, pressure=0.5) == math.floor(36 * 1.125)  # half the overload
+    assert goal(36, cap=45, overload=0.25, cover=0.1, pressure=1.0) == 45  # the larger ask: 36 x 1.25 = 45
+    assert goal(36, cap=45, overload=0.25, cover=0.9, pressure=0.0) == 45  # never beyond the overload limit
+    assert goal(36, cap=40, overload=0.25, cover=0.9, pressure=0.0) == 40  # nor beyond the cap
+    assert goal(30, cap=30, overload=0.25, cover=0.9, pressure=1.0) == 30  # a target at the cap stays there
+    assert goal(36, cap=45, overload=0.0, cover=0.5, pressure=1.0) == 36  # no overload: the target
+
+
+@settings(max_examples=100, deadline=None)
+@given(target=st.integers(1, 60), cap=st.integers(1, 80), overload=st.floats(0, 1), cover=st.floats(0, 2),
+       pressure=st.floats(0, 1))
+def test_the_caseload_goal_never_falls_below_the_target_nor_rises_above_the_limits(
+        target: int, cap: int, overload: float, cover: float, pressure: float) -> None:
+    target = min(target, cap)  # the model's target is already within the cap
+    got = caseload_goal(target, cap=cap, overload=overload, cover=cover, pressure=pressure)
+    assert target <= got <= max(target, min(cap, math.floor(target * (1 + overload) + 1e-9)))
+
+
+def test_evening_work_does_a_little_urgent_work_in_full_and_much_with_diminishing_returns() -> None:
+    assert evening_minutes(0.0, 120.0) == 0.0
+    assert evening_minutes(30.0, 0.0) == 0.0  # the cap is used up
+    assert evening_minutes(10.0, 120.0) == pytest.approx(120 * (1 - math.exp(-10 / 120)), rel=1e-12)  # 9.6 of 10
+    assert evening_minutes(120.0, 120.0) == pytest.approx(120 * (1 - math.exp(-1)), rel=1e-12)  # 75.9
+    assert evening_minutes(10_000.0, 120.0) == pytest.approx(120.0, rel=1e-12)  # never beyond the cap
+    # No cliff: each further urgent minute adds less, smoothly (the knife edge the first edition had)
+    steps = [evening_minutes(u, 120.0) for u in range(0, 600, 30)]
+    gains = np.diff(steps)
+    assert np.all(gains > 0)
+    assert np.all(np.diff(gains) < 0)
 
 
 def test_ramp_is_linear_over_the_onboarding_weeks() -> None:

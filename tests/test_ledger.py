@@ -44,7 +44,7 @@ def test_events_read_back_as_appended_whole_numbers_as_int(records: list[Event])
 
 
 def _day(**changes: object) -> DayRecord:
-    values: dict[str, object] = dict.fromkeys(DAY_FIELDS, 1.5)
+    values: dict[str, object] = {name: (2 if name in DAY_INT_FIELDS else 1.5) for name in DAY_FIELDS}
     values |= {"day": 3, "clinician": 7, "status": "notice", "caseload": 12, "scheduled": 6, "attended": 5,
                "intakes": 1, "no_shows": 1, "notes_done": 4, "notes_late": 2, "late_new": 0}
     return DayRecord(**(values | changes))  # type: ignore[arg-type]

@@ -45,12 +45,15 @@ EVIDENCE_RANGES: dict[str, EvidenceRange] = {
         60, 120, "[V] calibration A: Sinsky 2016, 1-2 h of EHR work each night; Arndt 2017, 86 min"),
     "workload.productivity_target": EvidenceRange(
         0.55, 0.80, "[G] calibration B: productivity requirement 0.55-0.80 of paid time (Ensora: many CMHCs 60-65%)"),
-    "workload.caseload_cap": EvidenceRange(30, 40, "[G] practitioner reports: 30-40 active clients per FTE"),
+    "workload.caseload_cap": EvidenceRange(
+        30, 50, "[G] practitioner reports: 30-40 active clients per FTE; CMHC therapists see up to 40-50 a week"),
     "workload.session_minutes": EvidenceRange(38, 60, "[V] calibration A: CPT 90834/90837 session 38-60 min"),
     "demand.no_show_rate": EvidenceRange(
         0.15, 0.30, "[V] calibration B: Mitchell & Selmes 2007, missed appointments 15.6-28% (blogs up to 30%)"),
     "turnover.burnout_hazard_ratio": EvidenceRange(
-        1.5, 2.7, "[V] calibration E: burnout -> turnover 1.5-2.7 (Willard-Grace 2019, Hamidi 2018)"),
+        3.0, 5.0, "[V] calibration E: burned-out clinicians leave 1.6-2.7 times as often within a year of a "
+        "survey (Willard-Grace 2019, Hamidi 2018); in this model that relative risk is about 0.54 x the hazard "
+        "ratio (EE status changes within the year), so 3.0-5.0"),
     "turnover.time_to_fill_weeks.mean": EvidenceRange(
         round(2 * _WEEKS_PER_MONTH, 1), round(9 * _WEEKS_PER_MONTH, 1),
         "[G] calibration E: vacancies take 2-9+ months to fill (ABH 2022), in weeks"),

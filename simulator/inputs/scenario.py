@@ -125,14 +125,30 @@ class Workload(_Frozen):
         source="[G] Ensora: many CMHCs require 60-65% productive time (range 0.55-0.80)",
         description="Share of contracted hours expected in billable (attended) sessions.")
     caseload_cap: int = param(
-        40, unit="clients", ge=1, le=500, source="[G] practitioner blogs: 30-40 active clients per FTE",
-        description="Upper bound on a clinician's active caseload.")
+        45, unit="clients", ge=1, le=500,
+        source="[G] practitioner blogs: 30-40 active clients per FTE; CMHC therapists see up to 40-50 a week",
+        description="Upper bound on a clinician's active caseload, covering for colleagues included.")
     session_minutes: float = param(
         53, unit="min", ge=10, le=180, source="[V] CPT 90837: at least 53 min face-to-face",
         description="Length of a therapy session slot.")
     intake_session_minutes: float = param(
         60, unit="min", ge=10, le=240, source="[G] CPT 90791 typically 45-60 min",
         description="Length of the intake (diagnostic evaluation) session.")
+    coverage: Literal["colleagues", "waitlist"] = Field(
+        "colleagues", description="Who covers for a clinician who leaves: colleagues take the departing "
+        "clinician's clients and carry bigger caseloads while the post is vacant, up to the overload limit "
+        "(colleagues); or the clients wait and caseloads stay at the target (waitlist).",
+        json_schema_extra={"unit": "-", "source": "assumption: most agencies must cover (model spec, issue 17); "
+                           "[S] turnover raises the workload of those who stay (Fukui 2019, citing Holtom)"})
+    overload_limit: float = param(
+        0.25, unit="share above the target caseload", ge=0, le=1,
+        source="assumption (range 0-0.3); bounded by workload.caseload_cap",
+        description="How far above the target caseload a clinician's caseload may go when covering for vacant "
+                    "posts or under waitlist pressure.")
+    pressure_waitlist_per_position: float | None = param(
+        30, unit="waiting clients per funded position", gt=0, le=1000, source="assumption",
+        description="Waiting clients per funded position at which the agency asks clinicians to carry the full "
+                    "overload (proportionally below it); null = the waitlist never raises caseloads.")
 
 
 class Paperwork(_Frozen):
@@ -164,8 +180,10 @@ class Paperwork(_Frozen):
     audit_interval_weeks: float | None = param(
         13, unit="weeks", gt=0, le=520, source="assumption: quarterly chart audits",
         description="Interval between chart audits; null = no audits.")
-    audit_detection_share: float = param(0.2, unit="probability", ge=0, le=1, source="assumption",
-                                         description="Share of late items since the last audit that it finds.")
+    audit_sample_size: int = param(
+        10, unit="records per clinician", ge=0, le=1000, source="assumption: chart audits review a sample of records",
+        description="Records an audit reviews for each clinician; each one that was late (or never done) is a "
+                    "finding.")
     remediation_minutes: Distribution = dist(20, 8, unit="min/finding", source="assumption",
                                              description="Remediation task per audit finding.")
     note_due_days: float = param(1, unit="days", ge=0, le=30,
@@ -181,6 +199,25 @@ class Paperwork(_Frozen):
         120, unit="min/day", ge=0, le=480,
         source="[V] Sinsky 2016: 1-2 h each night; Arndt 2017: 86 min after hours",
         description="Cap on after-hours desk work per workday (0 = no after-hours work).")
+    after_hours_max_hours_per_week: float = param(
+        6, unit="h/week", ge=0, le=40,
+        source="assumption; [V] KLAS/JAMIA 2021 compares <= 5 with >= 6 h/week of after-hours charting",
+        description="Cap on after-hours desk work per week, on top of the daily cap.")
+    write_off_days: float | None = param(
+        30, unit="days late", gt=0, le=730, source="assumption",
+        description="Late work still open this many days after its due day is written off: never done, counted "
+                    "against the clinician at audits (null = late work is always done in the end).")
+    catch_up_backlog_hours: float | None = param(
+        None, unit="hours of late work", gt=0, le=200, source="assumption (a policy lever: protected catch-up time)",
+        description="When a clinician's late paperwork passes this, they block session slots to catch up (the "
+                    "clients are seen at their next regular time); null = sessions are never blocked.")
+    catch_up_sessions_per_day: int = param(
+        2, unit="sessions/day", ge=0, le=20, source="assumption",
+        description="Most session slots a clinician blocks in a day to catch up on late paperwork.")
+    writing_speed_sd: float = param(
+        0.25, unit="sd of a multiplier (mean 1)", ge=0, le=2,
+        source="assumption; spread from [V] Overhage 2020 (EHR time per encounter 10-30 min, mean 16)",
+        description="Spread between clinicians of the time their documentation takes.")
 
 
 class Burnout(_Frozen):
@@ -194,9 +231,14 @@ class Burnout(_Frozen):
                                      source="[S] MBI manual summaries: high EE >= 27",
                                      description="Cut-off for 'high emotional exhaustion'.")
     ee_per_load_hour: float = param(
-        0.216, unit="EE points per weighted hour", ge=0, le=10,
+        0.295, unit="strain points per weighted hour", ge=0, le=10,
         source="assumption: calibrated to steady-state mean EE 21 and 40% high EE [V O'Connor 2018]",
-        description="EE accrued per weighted hour of work.")
+        description="Daily strain (on the MBI-EE scale) accrued per weighted hour of work.")
+    ee_time_constant_weeks: float = param(
+        16, unit="weeks", gt=0, le=260,
+        source="assumption (range 4-26): EE is a chronic state; intervention effects appear over 1-3 months "
+               "([V] Olson 2025 30 days, Lukac 2025 2 months; [S] You 2025 84 days)",
+        description="Time constant over which emotional exhaustion follows the daily strain.")
     session_weight: float = param(1.0, unit="weight", ge=0, le=10, source="assumption (reference weight)",
                                   description="Load weight of an hour of sessions.")
     paperwork_weight: float = param(
@@ -207,16 +249,21 @@ class Burnout(_Frozen):
         2.5, unit="weight", ge=0, le=20,
         source="assumption; direction from [V] KLAS/JAMIA 2021 after-hours charting aOR 2.43",
         description="Load weight of an hour of after-hours desk work.")
-    late_task_ee: float = param(0.02, unit="EE points per late task", ge=0, le=10, source="assumption",
-                                description="Strain of each task that becomes late.")
-    audit_finding_ee: float = param(0.5, unit="EE points per finding", ge=0, le=20, source="assumption",
+    late_task_ee: float = param(
+        0.11, unit="strain points per late task", ge=0, le=10,
+        source="assumption; direction [V] Yan 2021: insufficient time for documentation, burnout OR 1.40-5.83",
+        description="Strain of each task that becomes late, and again if it is written off: being behind wears "
+                    "people down.")
+    audit_finding_ee: float = param(0.5, unit="strain points per finding", ge=0, le=20, source="assumption",
                                     description="Strain of each audit finding.")
-    transfer_client_ee: float = param(0.1, unit="EE points per client", ge=0, le=10, source="assumption",
+    audit_strain_max: float = param(3, unit="strain points per audit", ge=0, le=54, source="assumption",
+                                    description="Most strain one audit adds, however many findings it has.")
+    transfer_client_ee: float = param(0.1, unit="strain points per client", ge=0, le=10, source="assumption",
                                       description="Strain of each client inherited from a departed colleague.")
     recovery_per_rest_hour: float = param(
-        0.01, unit="fraction of EE per rest hour", ge=0, le=1,
+        0.01, unit="fraction of strain per rest hour", ge=0, le=1,
         source="assumption: gives vacation gains that fade within 2-4 weeks [V de Bloom 2009]",
-        description="Exponential recovery rate of EE during rest.")
+        description="Exponential recovery rate of daily strain during rest.")
     evening_rest_hours: float = param(6, unit="h/workday", ge=0, le=16, source="assumption",
                                       description="Rest hours on a workday evening before after-hours work.")
     rest_day_hours: float = param(16, unit="h/day", ge=0, le=24, source="assumption",
@@ -225,21 +272,43 @@ class Burnout(_Frozen):
         0.3, unit="share at EE 54", ge=0, le=2,
         source="assumption; loss cycle of [V] Bakker & Costa 2014",
         description="Desk work slows by this share x EE/54.")
-    susceptibility_sd: float = param(0.35, unit="multiplier sd", ge=0, le=2, source="assumption",
-                                     description="Spread of individual susceptibility to strain (mean 1).")
+    susceptibility_sd: float = param(0.3, unit="multiplier sd", ge=0, le=2, source="assumption",
+                                     description="Spread of individual susceptibility to strain (mean 1), a "
+                                                 "lasting trait.")
+    circumstances_sd: float = param(
+        0.6, unit="sd of a log multiplier", ge=0, le=2,
+        source="assumption; direction [V] Fukui 2020 (young children at home predict leaving), Makikangas "
+               "(burnout trajectories diverge over a year)",
+        description="Spread of how much life outside work (a new baby, illness, a move) adds to or takes from "
+                    "each clinician's susceptibility; it changes over time (circumstances_weeks).")
+    circumstances_weeks: float = param(52, unit="weeks", gt=0, le=520, source="assumption",
+                                       description="Time constant over which a clinician's circumstances change.")
 
 
 class Turnover(_Frozen):
     enabled: bool = Field(True, description="Switch resignations off (queueing validation).",
                           json_schema_extra={"unit": "-", "source": "model design (spec 3)"})
     base_annual_rate: float = param(
-        0.21, unit="per clinician-year", ge=0, le=5,
+        0.105, unit="per clinician-year", ge=0, le=5,
         source="calibrated so overall turnover is 26-30% [V Bukach 2015, Fukui 2020; S Brabson 2020]",
-        description="Resignation hazard of a clinician below the high-EE threshold.")
+        description="Resignation hazard of a clinician past the first year, below the high-EE threshold, with no "
+                    "recent resignations around them.")
     burnout_hazard_ratio: float = param(
-        2.0, unit="ratio", ge=1, le=10,
-        source="[V] Hamidi 2018 RR 2.1; Willard-Grace 2019 aOR 1.57 (range 1.5-2.7)",
+        4.0, unit="ratio", ge=1, le=10,
+        source="calibrated so that the relative risk of leaving within a year of a quarterly snapshot, burned out "
+               "vs not, is about 2 ([V] Hamidi 2018 RR 2.1; Willard-Grace 2019 aOR 1.57; range 1.6-2.7): status "
+               "changes within the year, so the hazard ratio must exceed the risk ratio",
         description="Hazard multiplier for a clinician at or above the high-EE threshold.")
+    first_year_hazard_ratio: float = param(
+        1.5, unit="ratio", ge=1, le=10,
+        source="assumption (range 1-3); direction [V] Fukui 2020 (fewer years in the field predict exit), "
+               "Herschell 2020 (younger staff leave)",
+        description="Hazard multiplier in a clinician's first year at the agency.")
+    contagion: float = param(
+        2.0, unit="hazard increase per share of posts left empty", ge=0, le=20,
+        source="assumption (range 0-5); direction [S] Felps 2009 (co-workers' leaving raises one's own quitting)",
+        description="Turnover contagion: everyone's resignation hazard rises by this much times the share of the "
+                    "funded posts whose holders have left or are working out their notice.")
     notice_weeks: float = param(4, unit="weeks", ge=0, le=26, source="assumption: 2-4 weeks usual notice",
                                 description="Notice period: no new clients, then departure.")
     transfer_dropout: float = param(0.15, unit="probability", ge=0, le=1,
@@ -268,8 +337,8 @@ class Climate(_Frozen):
         description="Excess burnout hazard x (1 - buffer x (support - 0.5)).")
     conflict_incidents_per_year: float = param(2, unit="per clinician-year", ge=0, le=100, source="assumption",
                                                description="Bullying or interference incidents.")
-    conflict_ee_shock: float = param(3, unit="EE points", ge=0, le=54, source="assumption",
-                                     description="EE added by each conflict incident.")
+    conflict_ee_shock: float = param(3, unit="strain points", ge=0, le=54, source="assumption",
+                                     description="Strain added by each conflict incident.")
 
 
 class Costs(_Frozen):

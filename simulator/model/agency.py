@@ -16,6 +16,7 @@ import simpy
 from simulator.inputs.scenario import Scenario
 from simulator.model import staffing
 from simulator.model.admin import AdminPool
+from simulator.model.caseload import caseload_goal
 from simulator.model.clients import Client, Status, Waitlist
 from simulator.model.clinician import Clinician
 from simulator.model.diary import DAY_START, first_workday_after, next_workday
@@ -57,13 +58,16 @@ class Agency:
         self.params = scenario  # the parameters in force (a timed policy swaps them)
         self.rules = Rules.of(scenario)
         self.streams = streams
-        self.task_streams: list[Stream] = [streams[task.stream] for task in TASKS]  # by TaskKind
+        # by TaskKind (a kind sized by its trigger has none)
+        self.task_streams: list[Stream | None] = [streams[task.stream] if task.stream else None for task in TASKS]
         self.horizon_weeks = scenario.horizon_weeks
         self.log = EventLog(horizon_days=7.0 * scenario.horizon_weeks, warmup_days=7.0 * scenario.warmup_weeks)
         self.trace_weeks = frozenset(trace_weeks)
         self.clinicians: dict[int, Clinician] = {}  # the roster, in order of hire
         self.waitlist = Waitlist()
         self.slots = SlotBoard()  # free caseload slots, for the assignment rule
+        self.caseload_goal = self.rules.target  # what a clinician in post is asked to carry today
+        self.empty_share = 0.0  # the share of funded posts left empty by departures or notice, this morning
         self.admin = AdminPool(self.schedule, self.join_waitlist, capacity=max(1, self.rules.admin_staff),
                                service_days=self.rules.admin_days)
         self.recruitments: list[simpy.Process] = []  # vacancies being recruited for, oldest first
@@ -105,9 +109,37 @@ class Agency:
         day = first_workday_after(self.schedule.now)
         while True:
             yield self.schedule.until(day + DAY_START)
+            self.start_of_day()
             for clinician in list(self.clinicians.values()):  # a resignation may change the roster mid-loop
                 clinician.work_day(day)
             day = next_workday(day)
+
+    def start_of_day(self) -> None:
+        """How many posts stand empty this morning (departures, notice), and so the caseload goal."""
+        in_post = sum(not c.notice for c in self.clinicians.values())
+        empty = max(0, self.rules.positions - in_post)
+        self.empty_share = empty / self.rules.positions
+        self.set_goal(self.goal_today(empty, in_post))
+
+    def goal_today(self, empty: int, in_post: int) -> int:
+        """The caseload goal: the target, raised while colleagues cover empty posts (``empty`` of them, for
+        ``in_post`` clinicians not on notice) or while the waitlist is long, up to the overload limit."""
+        rules = self.rules
+        cover = empty / max(in_post, 1) if rules.covering else 0.0
+        pressure = 0.0
+        if rules.pressure_per_position is not None:
+            pressure = min(1.0, self.waitlist.size / (rules.pressure_per_position * rules.positions))
+        return caseload_goal(rules.target, cap=rules.cap, overload=rules.overload, cover=cover, pressure=pressure)
+
+    def set_goal(self, goal: int) -> None:
+        if goal == self.caseload_goal:
+            return
+        self.caseload_goal = goal
+        for clinician in self.clinicians.values():
+            clinician.list_slots()
+        self.try_assign()
+
+
 
     # -- client flow -----------------------------------------------------------------------------------------
     def prefill(self, clinician: Clinician) -> None:
@@ -170,6 +202,27 @@ class Agency:
                 break
             self.assign(client, clinician)
         clinician.list_slots()
+
+    def cover_transfers(self) -> None:
+        """A departure: when colleagues cover, they take the leaver's clients at once, up to the overload limit,
+        the most room first; the others wait at the front of the list. Then everyone waiting is assigned as usual."""
+        rules = self.rules
+        if rules.covering:
+            goal = self.caseload_goal
+            self.caseload_goal = caseload_goal(rules.target, cap=rules.cap, overload=rules.overload, cover=1.0,
+                                               pressure=0.0)
+            for clinician in self.clinicians.values():
+                clinician.list_slots()
+            while (best := self.slots.best()) >= 0:
+                client = self.waitlist.get_transfer()
+                if client is None:
+                    break
+                self.assign(client, self.clinicians[best])
+                self.clinicians[best].list_slots()
+            self.caseload_goal = -1  # set_goal relists everyone at the goal
+            self.set_goal(goal)
+        else:
+            self.try_assign()
 
     def try_assign(self) -> None:
         """Give waiting clients, head first, each to the clinician with the most free slots, while there are slots."""
@@ -234,7 +287,7 @@ class Agency:
 
     # -- audits and policies ---------------------------------------------------------------------------------
     def audits(self) -> Generator[simpy.Event, Any, None]:
-        """Chart audits: each late item since the last audit is found with some probability."""
+        """Chart audits at a fixed interval (which a policy may change, or switch off and on)."""
         while True:
             interval = self.params.paperwork.audit_interval_weeks
             if interval is None:
@@ -244,17 +297,21 @@ class Agency:
             self.audit()
 
     def audit(self) -> None:
+        """A chart audit: a sample of each clinician's records since the last audit; each that was late is a finding,
+        with a remediation task and a (bounded) strain."""
         p = self.params
         if not p.paperwork.enabled:
             return
         now = self.schedule.now
         stream = self.streams["audits"]
         for clinician in list(self.clinicians.values()):
-            findings = stream.binomial(clinician.desk.late_since_audit, p.paperwork.audit_detection_share)
-            clinician.desk.late_since_audit = 0
+            desk = clinician.desk
+            late_share = min(1.0, desk.late_since_audit / desk.added_since_audit) if desk.added_since_audit else 0.0
+            findings = stream.binomial(min(p.paperwork.audit_sample_size, desk.added_since_audit), late_share)
+            desk.late_since_audit = desk.added_since_audit = 0
             for _ in range(findings):
                 clinician.add_task(TaskKind.REMEDIATION, math.floor(now))
-            clinician.shock(findings * p.burnout.audit_finding_ee)
+            clinician.shock(min(findings * self.rules.audit_finding, self.rules.audit_strain_max))
             self.log.add(now, Kind.AUDIT, clinician.id, -1, findings)
 
     def policies(self) -> Generator[simpy.Event, Any, None]:
@@ -271,6 +328,5 @@ class Agency:
             self.admin.resize(max(1, self.rules.admin_staff), self.rules.admin_days)
         self.log.add(self.schedule.now, Kind.POLICY, value=index)
         staffing.open_vacancies(self)
-        for clinician in self.clinicians.values():  # a new target or cadence changes everyone's slots
-            clinician.list_slots()
-        self.try_assign()
+        self.caseload_goal = -1  # a new target, cap or coverage: everyone's slots are listed again
+        self.start_of_day()

@@ -1,16 +1,21 @@
-"""Pure formulas for emotional exhaustion (EE, MBI-EE scale 0-54) and the resignation hazard.
+"""Pure formulas for strain and emotional exhaustion, on two time scales.
 
-The form follows the job demands-resources reading of the evidence (calibration notes c.3-c.6): demands accrue
-exhaustion, rest removes a fraction of it. Accrual is a weighted sum of the hours worked in the day, where an hour
-of paperwork weighs more than an hour of sessions and an after-hours hour weighs most, plus strain from tasks
-that fell late. Recovery is exponential in the rest hours, and after-hours work eats into the evening's rest
-(Homer 1985: hours worked both drain energy and suppress recovery). Because recovery is proportional, EE
-settles at a set-point that rises with demand, and a vacation's gain fades within weeks of return.
+**Daily strain** is how worn out a clinician is by the work of the last days. It follows the job demands-resources
+reading of the evidence (calibration notes c.3-c.6): each workday adds a weighted sum of the hours worked, where an
+hour of paperwork weighs more than an hour of sessions and an after-hours hour weighs most, plus the strain of
+events (tasks falling late, audit findings, conflicts, inherited clients); rest removes a share of it, over the
+evening left after any after-hours work (Homer 1985: hours worked both drain energy and suppress recovery), and over
+weekends and leave. Strain recovers within days, so a vacation's relief fades within weeks of return (de Bloom
+2009). It is measured on the MBI-EE scale, 0-54.
+
+**Emotional exhaustion** (EE, MBI-EE 0-54) is the chronic state the MBI measures: every calendar day it moves a
+small step toward the day's strain, so it follows strain with a time constant of months
+(``burnout.ee_time_constant_weeks``). A bad week, an audit or a vacation moves it little; months of overload, or
+months of relief, move it a lot. EE is what slows desk work (the loss cycle) and what the resignation hazard and
+the prevalence of high exhaustion read.
 
 No SimPy here: every function is a plain computation, tested against hand-computed values. ``Strain`` holds the
-burnout parameters a workday reads as plain floats, because reading them from the frozen scenario at every
-clinician-day cost more than the arithmetic; the functions that take the scenario's models compute through it, so
-there is one implementation of each formula.
+parameters a workday reads as plain numbers.
 """
 
 from __future__ import annotations
@@ -19,23 +24,9 @@ import math
 from dataclasses import dataclass
 from typing import Final
 
-from simulator.inputs.scenario import Burnout, Climate, Turnover
+from simulator.inputs.scenario import Burnout, Climate
 
-__all__ = [
-    "EE_MAX",
-    "WORKDAYS_PER_YEAR",
-    "Strain",
-    "annual_resignation_rate",
-    "clip_ee",
-    "desk_slowdown",
-    "ee_after_rest_day",
-    "ee_after_workday",
-    "effective_hazard_ratio",
-    "recovery_multiplier",
-    "resignation_probability",
-    "rest_day_factor",
-    "workday_load_hours",
-]
+__all__ = ["EE_MAX", "WORKDAYS_PER_YEAR", "Strain", "clip_ee", "recovery_multiplier"]
 
 EE_MAX: Final = 54.0
 WORKDAYS_PER_YEAR: Final = 5 * 365.25 / 7
@@ -43,48 +34,52 @@ WORKDAYS_PER_YEAR: Final = 5 * 365.25 / 7
 
 @dataclass(frozen=True, slots=True)
 class Strain:
-    """How a workday's hours turn into exhaustion, and exhaustion into slower paperwork: the burnout parameters,
-    and the climate's effect on recovery, as plain numbers."""
+    """How a day's work turns into strain, strain into exhaustion, and exhaustion into slower paperwork."""
 
     session_weight: float
     paperwork_weight: float
     after_hours_weight: float
-    ee_per_load_hour: float
-    late_task_ee: float
+    per_load_hour: float  # strain points per weighted hour
+    late_task: float  # strain points per task falling late
     evening_rest_hours: float
-    recovery_per_rest_hour: float
-    recovery_multiplier: float  # the climate's: support speeds recovery
+    evening_recovery_rate: float  # share of strain recovered per rest hour, support included
+    rest_day_factor: float  # share of strain left after a day off
+    ee_step: float  # share of the gap between EE and strain closed in a day
     efficiency_loss: float
 
     @classmethod
     def of(cls, b: Burnout, c: Climate | None = None) -> Strain:
-        """``c`` only sets the speed of recovery; without it, the neutral climate's (multiplier 1)."""
+        """``c`` sets the speed of recovery; without it, the neutral climate's (multiplier 1)."""
+        rate = b.recovery_per_rest_hour * (1.0 if c is None else recovery_multiplier(c))
         return cls(session_weight=b.session_weight, paperwork_weight=b.paperwork_weight,
-                   after_hours_weight=b.after_hours_weight, ee_per_load_hour=b.ee_per_load_hour,
-                   late_task_ee=b.late_task_ee, evening_rest_hours=b.evening_rest_hours,
-                   recovery_per_rest_hour=b.recovery_per_rest_hour,
-                   recovery_multiplier=1.0 if c is None else recovery_multiplier(c), efficiency_loss=b.efficiency_loss)
+                   after_hours_weight=b.after_hours_weight, per_load_hour=b.ee_per_load_hour,
+                   late_task=b.late_task_ee, evening_rest_hours=b.evening_rest_hours, evening_recovery_rate=rate,
+                   rest_day_factor=math.exp(-rate * b.rest_day_hours),
+                   ee_step=-math.expm1(-1.0 / (7.0 * b.ee_time_constant_weeks)), efficiency_loss=b.efficiency_loss)
 
     def load_hours(self, session_min: float, desk_min: float, after_min: float) -> float:
-        """Weighted hours of strain in one workday."""
+        """Weighted hours of work in one day."""
         return (self.session_weight * session_min + self.paperwork_weight * desk_min
                 + self.after_hours_weight * after_min) / 60.0
 
-    def ee_after_workday(self, ee: float, load_hours: float, late_tasks: int, after_min: float,
-                         susceptibility: float) -> float:
-        """EE at the end of a workday: accrue the day's strain, then recover over the evening that is left."""
-        accrued = ee + susceptibility * self.ee_per_load_hour * load_hours + self.late_task_ee * late_tasks
+    def after_workday(self, strain: float, load_hours: float, late_tasks: int, after_min: float,
+                      susceptibility: float) -> float:
+        """Strain at the end of a workday: the day's load and late tasks added, then the evening's rest."""
+        accrued = strain + susceptibility * self.per_load_hour * load_hours + self.late_task * late_tasks
         rest_hours = max(0.0, self.evening_rest_hours - after_min / 60.0)
-        return clip_ee(accrued * math.exp(-self.recovery_per_rest_hour * self.recovery_multiplier * rest_hours))
+        return clip_ee(accrued * math.exp(-self.evening_recovery_rate * rest_hours))
+
+    def after_rest_day(self, strain: float) -> float:
+        """Strain after a weekend or leave day."""
+        return strain * self.rest_day_factor
+
+    def ee_toward(self, ee: float, strain: float) -> float:
+        """EE after one more day at this strain: a step of the gap, so EE follows strain over months."""
+        return ee + (strain - ee) * self.ee_step
 
     def desk_slowdown(self, ee: float) -> float:
         """Multiplier on desk minutes: exhaustion makes paperwork slower (the loss cycle)."""
         return 1.0 + self.efficiency_loss * ee / EE_MAX
-
-
-def workday_load_hours(session_min: float, desk_min: float, after_min: float, b: Burnout) -> float:
-    """Weighted hours of strain in one workday."""
-    return Strain.of(b).load_hours(session_min, desk_min, after_min)
 
 
 def recovery_multiplier(c: Climate) -> float:
@@ -95,42 +90,3 @@ def recovery_multiplier(c: Climate) -> float:
 def clip_ee(ee: float) -> float:
     """Keep a score on the MBI-EE scale, 0 to 54."""
     return min(EE_MAX, max(0.0, ee))
-
-
-def ee_after_workday(ee: float, *, load_hours: float, late_tasks: int, after_min: float, susceptibility: float,
-                     b: Burnout, c: Climate) -> float:
-    """EE at the end of a workday: accrue the day's strain, then recover over the evening that is left."""
-    return Strain.of(b, c).ee_after_workday(ee, load_hours, late_tasks, after_min, susceptibility)
-
-
-def ee_after_rest_day(ee: float, *, b: Burnout, c: Climate) -> float:
-    """EE after a weekend or vacation day."""
-    return clip_ee(ee * rest_day_factor(b, c))
-
-
-def rest_day_factor(b: Burnout, c: Climate) -> float:
-    """The share of EE left after a day off (recovery is proportional, so a day off multiplies EE)."""
-    return math.exp(-b.recovery_per_rest_hour * recovery_multiplier(c) * b.rest_day_hours)
-
-
-def desk_slowdown(ee: float, b: Burnout) -> float:
-    """Multiplier on desk minutes: exhaustion makes paperwork slower (the loss cycle)."""
-    return Strain.of(b).desk_slowdown(ee)
-
-
-def effective_hazard_ratio(t: Turnover, c: Climate) -> float:
-    """The burnout hazard ratio after support buffers part of its excess (never below 1)."""
-    buffer = 1.0 - c.support_turnover_buffer * (c.supervisor_support - 0.5)
-    return max(1.0, 1.0 + (t.burnout_hazard_ratio - 1.0) * buffer)
-
-
-def annual_resignation_rate(ee: float, *, threshold: float, t: Turnover, c: Climate) -> float:
-    """Resignations per clinician-year at this EE: the base rate, times the hazard ratio when burned out."""
-    if ee >= threshold:
-        return t.base_annual_rate * effective_hazard_ratio(t, c)
-    return t.base_annual_rate
-
-
-def resignation_probability(annual_rate: float, days: float = 1.0) -> float:
-    """Probability of resigning within ``days`` workdays at a constant annual hazard rate."""
-    return -math.expm1(-annual_rate * days / WORKDAYS_PER_YEAR)

@@ -1,4 +1,5 @@
-"""How many clients a clinician should carry, and how a new hire ramps up to it."""
+"""How many clients a clinician should carry: the target the productivity target sets, the goal when colleagues
+cover for vacant posts or the waitlist presses, and a new hire's ramp up to it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import math
 
 from simulator.inputs.scenario import Scenario
 
-__all__ = ["daily_minutes", "ramp", "target_caseload"]
+__all__ = ["caseload_goal", "daily_minutes", "ramp", "target_caseload"]
 
 
 def daily_minutes(s: Scenario) -> tuple[float, float]:
@@ -32,3 +33,12 @@ def ramp(days_employed: float, onboarding_weeks: float) -> float:
     if onboarding_weeks <= 0:
         return 1.0
     return min(1.0, max(0.0, days_employed / (onboarding_weeks * 7)))
+
+
+def caseload_goal(target: int, *, cap: int, overload: float, cover: float, pressure: float) -> int:
+    """The caseload a clinician is asked to carry today: the target, raised to cover vacant posts (``cover``: the
+    caseload of the posts not staffed, as a share of what the staff in post carry) or under waitlist pressure
+    (``pressure``, a share of the overload limit), whichever asks more, but never beyond the overload limit or the
+    cap."""
+    extra = min(overload, max(cover, pressure * overload))
+    return max(target, min(cap, math.floor(target * (1.0 + extra) + 1e-9))) if target < cap else target

@@ -66,6 +66,10 @@ class Waitlist:
         client = self._first_waiting(self._transfers)
         return client if client is not None else self._first_waiting(self._new)
 
+    def get_transfer(self) -> Client | None:
+        """The first transferred client waiting, or None when none is."""
+        return self._first_waiting(self._transfers)
+
     def _first_waiting(self, queue: Fifo[Client]) -> Client | None:
         client = queue.popleft()
         while client is not None:  # clients who gave up are skipped here, lazily

@@ -3,9 +3,9 @@
 At 08:00 of every workday the agency's workday process (``Agency.workdays``) calls ``work_day`` for each clinician
 on the roster, in order of hire, and the whole day is computed at that moment: the day's sessions (attended or
 missed), the paperwork they create, the split of contracted time between sessions, desk work, supervision and idle
-time, the evening's after-hours work, and what the day does to exhaustion and to the wish to leave. Everything the
-day logs is stamped 08:00. The minute-by-minute layout of a day is built only for the weeks a caller traces (the
-"clinician's week" chart).
+time, the evening's after-hours work, and what the day does to strain, to exhaustion and to the wish to leave.
+Everything the day logs is stamped 08:00. The minute-by-minute layout of a day is built only for the weeks a caller
+traces (the "clinician's week" chart).
 
 A departure is an event of its own (``staffing.depart``): it takes the clinician off the roster, so no later
 workday calls on them, the way an interrupt ends a machine's process in SimPy's machine-shop example.
@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Final
 
-from simulator.model import burnout as bo
+from simulator.model.burnout import clip_ee
 from simulator.model.caseload import ramp
 from simulator.model.clients import Client, Status
 from simulator.model.desk import DeskQueue, DeskResult
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from simulator.model.agency import Agency
     from simulator.model.rules import Rules
 
-__all__ = ["Clinician"]
+__all__ = ["Clinician", "evening_minutes"]
 
 _WORK: Final = STATUSES.index("work")
 _LEAVE: Final = STATUSES.index("leave")
@@ -37,14 +37,30 @@ _NOTICE: Final = STATUSES.index("notice")
 _DAYS_PER_MONTH: Final = 30.4375
 
 
+def evening_minutes(urgent: float, tonight: float) -> float:
+    """Minutes of after-hours desk work on an evening with ``urgent`` clock minutes of work due by the next workday
+    and not late yet, when at most ``tonight`` minutes are possible (the daily cap, less what the week has used).
+
+    A little urgent work is done in full; more is done with diminishing returns, approaching the cap, as each
+    further evening hour is harder to give: ``tonight * (1 - exp(-urgent / tonight))``.
+    """
+    if tonight <= 0.0 or urgent <= 0.0:
+        return 0.0
+    return tonight * -math.expm1(-urgent / tonight)
+
+
 class Clinician:
-    def __init__(self, agency: Agency, clinician_id: int, *, hired_at: float, ee: float, susceptibility: float,
-                 leave_weeks: frozenset[int], ramping: bool) -> None:
+    def __init__(self, agency: Agency, clinician_id: int, *, hired_at: float, tenure_start: float, ee: float,
+                 susceptibility: float, writing_speed: float, leave_weeks: frozenset[int], ramping: bool) -> None:
         self.agency = agency
         self.id = clinician_id
         self.hired_at = hired_at
-        self.ee = ee
-        self.susceptibility = susceptibility
+        self.tenure_start = tenure_start  # when the clinician joined the agency (before the run, for the first staff)
+        self.ee = ee  # emotional exhaustion, the chronic state (MBI-EE 0-54)
+        self.strain = ee  # the daily strain that EE follows
+        self.susceptibility = susceptibility  # a lasting trait
+        self.circumstances = 0.0  # log multiplier from life outside work, drifting week by week (``new_week``)
+        self.writing_speed = writing_speed  # multiplier on documentation minutes
         self.ramping = ramping
         self.notice = False
         self.caseload: set[Client] = set()
@@ -53,20 +69,23 @@ class Clinician:
         self._plan = DayPlan()  # today's, cleared each day
         self.last_day = math.floor(hired_at) - 1
         self.month = int(hired_at // _DAYS_PER_MONTH)
+        self.week = -1
+        self.week_after = 0.0  # after-hours minutes so far this week
 
     # -- capacity -------------------------------------------------------------------------------------------
     def capacity(self) -> float:
-        """Caseload slots now: the target, scaled by the onboarding ramp; none while working out notice."""
+        """Caseload slots now: the agency's caseload goal, scaled by the onboarding ramp; none while working out
+        notice."""
         if self.notice:
             return 0.0
-        rules = self.agency.rules
+        goal = self.agency.caseload_goal
         if not self.ramping:
-            return float(rules.target)
-        return rules.target * ramp(self.agency.schedule.now - self.hired_at, rules.onboarding_weeks)
+            return float(goal)
+        return goal * ramp(self.agency.schedule.now - self.hired_at, self.agency.rules.onboarding_weeks)
 
     def free_slots(self) -> int:
         if not (self.ramping or self.notice):  # the common case
-            return self.agency.rules.target - len(self.caseload)
+            return self.agency.caseload_goal - len(self.caseload)
         return math.floor(self.capacity() + 1e-9) - len(self.caseload)
 
     def list_slots(self) -> None:
@@ -77,10 +96,11 @@ class Clinician:
     def work_day(self, day: int) -> None:
         agency = self.agency
         rules = agency.rules
-        if rules.burnout:
-            for _ in range(day - self.last_day - 1):  # the weekend (or the days before starting)
-                self.ee = bo.clip_ee(self.ee * rules.rest_day_factor)
+        for _ in range(day - self.last_day - 1):  # the weekend (or the days before starting)
+            self.rest_day(rules)
         self.last_day = day
+        if day // 7 != self.week:
+            self.new_week(day // 7, rules)
         if self.diary.on_leave(day):
             self.leave_day(day, rules)
             return
@@ -92,20 +112,61 @@ class Clinician:
         plan.reset(tracing=tracing)
         agenda = self.diary.agenda.take(day)
         if agenda is not None:
-            self.hold_sessions(agenda, day, rules, plan, tracing)
+            self.hold_sessions(agenda, day, rules, plan, tracing, self.slots_to_block(rules))
         self.diary.booked.take(day)
         self.create_routine_tasks(day, rules)
         self.finish_day(day, plan, rules, tracing)
 
+    def new_week(self, week: int, rules: Rules) -> None:
+        """A new week: its after-hours allowance starts afresh, and life outside work drifts (a log-normal AR(1)
+        process with the scenario's spread and time constant; drawn from its own stream)."""
+        weeks = week - self.week if self.week >= 0 else 0
+        self.week, self.week_after = week, 0.0
+        sd = rules.circumstances_sd
+        if sd > 0.0:
+            if weeks == 0:  # the first week: anywhere in the long-run spread
+                self.circumstances = sd * self.agency.streams["circumstances"].normal()
+            else:
+                keep = rules.circumstances_keep ** weeks
+                drift = sd * math.sqrt(1.0 - keep * keep) * self.agency.streams["circumstances"].normal()
+                self.circumstances = keep * self.circumstances + drift
+
+    def susceptible(self, rules: Rules) -> float:
+        """How strongly this clinician feels a day's load: the lasting trait times today's circumstances (a log
+        multiplier of mean 1)."""
+        sd = rules.circumstances_sd
+        return self.susceptibility * math.exp(self.circumstances - 0.5 * sd * sd)
+
+    def rest_day(self, rules: Rules) -> None:
+        """A day off: strain recovers, and exhaustion takes its daily step toward it."""
+        if rules.burnout:
+            self.strain = rules.strain.after_rest_day(self.strain)
+            self.ee = rules.strain.ee_toward(self.ee, self.strain)
+
     # -- sessions --------------------------------------------------------------------------------------------
-    def hold_sessions(self, agenda: list[Client], day: int, rules: Rules, plan: DayPlan, tracing: bool) -> None:
+    def slots_to_block(self, rules: Rules) -> int:
+        """Regular sessions to give up today to catch up on late paperwork (none unless it has piled up)."""
+        if rules.catch_up_minutes is None or rules.tasks is None:
+            return 0
+        return rules.catch_up_sessions if self.desk.late_minutes() > rules.catch_up_minutes else 0
+
+    def hold_sessions(self, agenda: list[Client], day: int, rules: Rules, plan: DayPlan, tracing: bool,
+                      block: int) -> None:
         """The day's appointments in booking order: each attended (with its paperwork) or missed, then the next
-        booking, or the end of the episode."""
+        booking, or the end of the episode. The first ``block`` regular sessions are given up to catch up on
+        paperwork: their time goes to the desk, and the clients come back at their next regular time."""
         agency = self.agency
         attendance = agency.streams["attendance"]
         for client in agenda:
             if client.clinician is not self or client.status is not Status.IN_CARE:
                 continue  # left care, or moved to another clinician, since it was booked
+            if block > 0 and not (client.needs_intake or client.priority):
+                block -= 1
+                plan.blocked += 1
+                if tracing:
+                    plan.slots.append(("blocked", rules.session_minutes))
+                self.diary.book_next(client, day, rules)
+                continue
             minutes = rules.intake_minutes if client.needs_intake else rules.session_minutes
             plan.scheduled += 1
             if attendance.random() < rules.no_show_rate:
@@ -128,7 +189,6 @@ class Clinician:
     def missed(self, client: Client, day: int, minutes: float, rules: Rules, plan: DayPlan, tracing: bool) -> None:
         """A no-show: the slot becomes desk time, a short note is due, and the client may drop out."""
         plan.no_shows += 1
-        plan.no_show_min += minutes
         if tracing:
             plan.slots.append(("no_show", minutes))
         self.add_task(TaskKind.NO_SHOW_NOTE, day)
@@ -167,7 +227,11 @@ class Clinician:
         spec = specs[kind]
         minutes = spec.mu
         if spec.sigma > 0.0:
-            minutes = math.exp(spec.mu + spec.sigma * self.agency.task_streams[kind].normal())
+            stream = self.agency.task_streams[kind]
+            assert stream is not None
+            minutes = math.exp(spec.mu + spec.sigma * stream.normal())
+        if spec.documentation:
+            minutes *= self.writing_speed
         self.desk.add(kind, minutes * spec.factor, day + spec.due_days)
 
     def create_routine_tasks(self, day: int, rules: Rules) -> None:
@@ -184,36 +248,54 @@ class Clinician:
 
     # -- end of day ------------------------------------------------------------------------------------------
     def finish_day(self, day: int, plan: DayPlan, rules: Rules, tracing: bool) -> None:
-        """Desk work in the time the sessions left, after-hours work on what is due by the next workday, then what
-        the day did to exhaustion, recorded in the day's ledger."""
+        """Desk work in the time the sessions left, after-hours work on what is due soon, long-late work written
+        off; then what the day did to strain and exhaustion, recorded in the day's ledger."""
         available = rules.available
         session_in = min(plan.session_min, available)
         overrun = plan.session_min - session_in  # sessions that ran past contracted time count as after hours
         slowdown = rules.strain.desk_slowdown(self.ee) if rules.burnout else 1.0
         desk = self.desk.work(available - session_in, slowdown=slowdown, today=day, trace=tracing)
-        cap = max(0.0, rules.after_hours_cap - overrun)
-        evening = _NOTHING_DONE
-        if cap > 0 and self.desk.has_due_by(next_workday(day)):
-            evening = self.desk.work(cap, slowdown=slowdown, today=day, until_due=next_workday(day), trace=tracing)
+        evening = self.evening(day, overrun, slowdown, rules, tracing)
         after = overrun + evening.minutes
+        self.week_after += after
         late_new = self.desk.close_day(day)
+        written_off, notes_written_off = (0, 0) if rules.write_off_days is None else \
+            self.desk.write_off(day - rules.write_off_days)
         if rules.burnout:
             load = rules.strain.load_hours(session_in, desk.minutes, after)
-            self.ee = rules.strain.ee_after_workday(self.ee, load, late_new, after, self.susceptibility)
+            # A task given up strains as a task falling late does: both are work the day could not fit.
+            self.strain = rules.strain.after_workday(self.strain, load, late_new + written_off, after,
+                                                     self.susceptible(rules))
+            self.ee = rules.strain.ee_toward(self.ee, self.strain)
         self.agency.log.add_day(
             day=day, clinician=self.id, status=_NOTICE if self.notice else _WORK, caseload=len(self.caseload),
             capacity=self.capacity(), scheduled=plan.scheduled, attended=plan.attended, intakes=plan.intakes,
-            no_shows=plan.no_shows, contract_min=rules.contract, session_min=session_in, desk_min=desk.minutes,
+            no_shows=plan.no_shows, blocked=plan.blocked, contract_min=rules.contract, session_min=session_in,
+            desk_min=desk.minutes,
             supervision_min=rules.supervision, leave_min=0.0, idle_min=available - session_in - desk.minutes,
             after_min=after, backlog_min=self.desk.backlog_minutes, notes_done=desk.notes_done + evening.notes_done,
-            notes_late=desk.notes_late + evening.notes_late, late_new=late_new, ee=self.ee)
+            notes_late=desk.notes_late + evening.notes_late, late_new=late_new, written_off=written_off,
+            notes_written_off=notes_written_off, strain=self.strain, ee=self.ee)
         if tracing:
             self.agency.log.trace.extend(lay_out_day(self.id, day, rules.supervision, plan, desk, evening, available))
         self.climate_and_turnover(rules)
 
+    def evening(self, day: int, overrun: float, slowdown: float, rules: Rules, tracing: bool) -> DeskResult:
+        """After-hours desk work on what falls due by the next workday and is not late yet (``evening_minutes``):
+        a clinician stays on to keep today's notes on time, not to clear an old backlog, which waits for desk time
+        or is written off. Within the day's and the week's caps, less any sessions that already ran over."""
+        tonight = min(rules.after_hours_cap - overrun, rules.after_hours_week - self.week_after - overrun)
+        due = next_workday(day)
+        urgent = self.desk.due_minutes(due) * slowdown
+        budget = evening_minutes(urgent, tonight)
+        if budget <= 0.0:
+            return _NOTHING_DONE
+        return self.desk.work(budget, slowdown=slowdown, today=day, until_due=due, on_time_only=True, trace=tracing)
+
     def shock(self, points: float) -> None:
+        """A strain event (a conflict, an audit's findings, inherited clients)."""
         if self.agency.rules.burnout:
-            self.ee = bo.clip_ee(self.ee + points)
+            self.strain = clip_ee(self.strain + points)
 
     def climate_and_turnover(self, rules: Rules) -> None:
         agency = self.agency
@@ -225,15 +307,16 @@ class Clinician:
     def maybe_resign(self, rules: Rules) -> None:
         """The daily resignation draw: every workday, on leave or not, carries its share of the annual hazard."""
         if rules.turnover and not self.notice:
-            probability = rules.resign_high if self.ee >= rules.high_ee else rules.resign_low
-            if self.agency.streams["turnover"].random() < probability:
-                self.agency.resign(self)
+            agency = self.agency
+            tenure = agency.schedule.now - self.tenure_start
+            probability = rules.hazard.daily_probability(self.ee, tenure, agency.empty_share)
+            if agency.streams["turnover"].random() < probability:
+                agency.resign(self)
 
     def leave_day(self, day: int, rules: Rules) -> None:
         """A day of vacation: rest, deadlines paused, the day's bookings moved on."""
         agency = self.agency
-        if rules.burnout:
-            self.ee = bo.clip_ee(self.ee * rules.rest_day_factor)
+        self.rest_day(rules)
         if day % 7 == 0 or not self.diary.on_leave(day - 1):  # deadlines pause for each week away
             self.desk.postpone(7)
         for client in self.diary.agenda.take(day) or ():
@@ -245,9 +328,11 @@ class Clinician:
         contract = rules.contract
         agency.log.add_day(
             day=day, clinician=self.id, status=_LEAVE, caseload=len(self.caseload), capacity=self.capacity(),
-            scheduled=0, attended=0, intakes=0, no_shows=0, contract_min=contract, session_min=0.0, desk_min=0.0,
+            scheduled=0, attended=0, intakes=0, no_shows=0, blocked=0, contract_min=contract, session_min=0.0,
+            desk_min=0.0,
             supervision_min=0.0, leave_min=contract, idle_min=0.0, after_min=0.0,
-            backlog_min=self.desk.backlog_minutes, notes_done=0, notes_late=0, late_new=0, ee=self.ee)
+            backlog_min=self.desk.backlog_minutes, notes_done=0, notes_late=0, late_new=0, written_off=0,
+            notes_written_off=0, strain=self.strain, ee=self.ee)
         if agency.tracing(day):
             agency.log.trace.append(TraceSegment(self.id, day, 480, 480 + contract, "leave", "vacation"))
         self.maybe_resign(rules)

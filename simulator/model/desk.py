@@ -1,4 +1,4 @@
-"""A clinician's paperwork: typed tasks with due days, worked earliest-deadline-first.
+"""A clinician's paperwork: typed tasks with due days, the ones not yet late worked earliest-deadline-first.
 
 Like a SimPy ``Store`` that is drained by a budget of minutes rather than by processes: the workday hands the
 desk a number of minutes, the desk spends them on the most urgent tasks and reports what got done. A task due on
@@ -39,13 +39,14 @@ class _Bucket:
     All tasks of a bucket fall late at the same moment, so lateness is a flag on the bucket, not on each task.
     """
 
-    __slots__ = ("due", "head", "kinds", "late", "minutes")
+    __slots__ = ("due", "head", "kinds", "late", "left", "minutes")
 
     def __init__(self, due: int) -> None:
         self.due = due
         self.head = 0
         self.kinds: list[int] = []  # TaskKind values
         self.minutes: list[float] = []  # task minutes left (at normal speed)
+        self.left = 0.0  # their sum, from the head on
         self.late = False
 
     def restart(self, due: int) -> None:
@@ -54,6 +55,7 @@ class _Bucket:
         self.head = 0
         self.kinds.clear()
         self.minutes.clear()
+        self.left = 0.0
         self.late = False
 
 
@@ -67,7 +69,7 @@ class DeskQueue:
     a new bucket with the same due day is queued behind it.
     """
 
-    __slots__ = ("_accepting", "_buckets", "_spare", "backlog_minutes", "late_since_audit")
+    __slots__ = ("_accepting", "_buckets", "_spare", "added_since_audit", "backlog_minutes", "late_since_audit")
 
     def __init__(self) -> None:
         self._buckets: list[_Bucket] = []  # ordered by (due day, creation); a handful at a time
@@ -78,6 +80,7 @@ class DeskQueue:
         self._spare: list[_Bucket] = []
         self.backlog_minutes = 0.0  # task minutes still open (at normal speed)
         self.late_since_audit = 0  # tasks that became late since the last audit
+        self.added_since_audit = 0  # tasks added since the last audit
 
     def __len__(self) -> int:
         return sum(len(b.minutes) - b.head for b in self._buckets)
@@ -91,7 +94,9 @@ class DeskQueue:
             self._accepting.set(due_day, bucket)
         bucket.kinds.append(kind)
         bucket.minutes.append(minutes)
+        bucket.left += minutes
         self.backlog_minutes += minutes
+        self.added_since_audit += 1
 
     def _open_bucket(self, due_day: int) -> _Bucket:
         if self._spare:
@@ -107,24 +112,42 @@ class DeskQueue:
         return bucket
 
     def work(self, budget: float, *, slowdown: float, today: int, until_due: int | None = None,
-             trace: bool = False) -> DeskResult:
-        """Spend up to ``budget`` clock minutes EDF; with ``until_due``, only on tasks due by that day."""
+             on_time_only: bool = False, trace: bool = False) -> DeskResult:
+        """Spend up to ``budget`` clock minutes on the tasks not yet late, earliest deadline first, and then, unless
+        ``on_time_only``, on late ones, oldest first; with ``until_due``, only on tasks due by that day.
+
+        Work that is not late yet comes first because doing it keeps it on time, while late work is late whenever
+        it is done: plain earliest-deadline-first would, under overload, spend every minute on the oldest backlog
+        and make every new task late too.
+        """
         result = DeskResult()
         if trace:
             result.chunks = []
+        budget = self._work_pass(budget, slowdown, until_due, result, trace, late=False)
+        if not on_time_only:
+            self._work_pass(budget, slowdown, until_due, result, trace, late=True)
+        return result
+
+    def _work_pass(self, budget: float, slowdown: float, until_due: int | None, result: DeskResult, trace: bool,
+                   *, late: bool) -> float:
+        """Work the late buckets, or the others, in order; returns the budget left."""
         buckets = self._buckets
-        while buckets and budget > 1e-9:
-            bucket = buckets[0]
+        i = 0
+        while i < len(buckets) and budget > 1e-9:
+            bucket = buckets[i]
             if until_due is not None and bucket.due > until_due:
                 break
+            if bucket.late != late:
+                i += 1
+                continue
             budget = self._work_bucket(bucket, budget, slowdown, result, trace)
             if bucket.head < len(bucket.minutes):
                 break  # the budget ran out inside this bucket
-            buckets.pop(0)  # compiled, cheaper than ``del buckets[0]`` (a generic slice deletion)
+            buckets.pop(i)  # compiled, cheaper than ``del buckets[i]`` (a generic slice deletion)
             self._stop_accepting(bucket)
             if len(self._spare) < 4:
                 self._spare.append(bucket)
-        return result
+        return budget
 
     def _work_bucket(self, bucket: _Bucket, budget: float, slowdown: float, result: DeskResult,
                      trace: bool) -> float:
@@ -156,6 +179,7 @@ class DeskQueue:
                 notes += 1
             i += 1
         bucket.head = i
+        bucket.left -= self.backlog_minutes - backlog
         result.minutes, self.backlog_minutes = spent, backlog
         result.notes_done += notes
         if bucket.late:
@@ -190,9 +214,43 @@ class DeskQueue:
     def has_due_by(self, day: int) -> bool:
         return bool(self._buckets) and self._buckets[0].due <= day
 
-    def drain(self) -> list[tuple[str, float]]:
-        """Remove every open task (a departing clinician's desk); returns (kind, minutes) left undone."""
-        left = [(TASKS[b.kinds[i]].name, b.minutes[i]) for b in self._buckets for i in range(b.head, len(b.minutes))]
+    def due_minutes(self, day: int) -> float:
+        """Minutes of work (at normal speed) still open, not yet late, and due by ``day``."""
+        total = 0.0
+        for bucket in self._buckets:
+            if bucket.due > day:
+                break
+            if not bucket.late:
+                total += bucket.left
+        return max(0.0, total)
+
+    def late_minutes(self) -> float:
+        """Minutes of work (at normal speed) still open and already late."""
+        total = 0.0
+        for bucket in self._buckets:
+            if bucket.late:
+                total += bucket.left
+        return max(0.0, total)
+
+    def write_off(self, due_before: int) -> tuple[int, int]:
+        """Give up on every open task due before ``due_before`` (long-late work that will never be done); returns
+        how many tasks were written off, and how many of them were progress notes."""
+        count = notes = 0
+        note: int = TaskKind.NOTE
+        buckets = self._buckets
+        while buckets and buckets[0].due < due_before:
+            bucket = buckets.pop(0)
+            count += len(bucket.minutes) - bucket.head
+            notes += sum(1 for i in range(bucket.head, len(bucket.kinds)) if bucket.kinds[i] == note)
+            self.backlog_minutes -= bucket.left
+            self._stop_accepting(bucket)
+        if count and not buckets:
+            self.backlog_minutes = 0.0  # no rounding error left behind on an empty desk
+        return count, notes
+
+    def drain(self) -> list[tuple[int, float]]:
+        """Remove every open task (a departing clinician's desk); returns (kind, minutes) of each, in order."""
+        left = [(b.kinds[i], b.minutes[i]) for b in self._buckets for i in range(b.head, len(b.minutes))]
         self._buckets.clear()
         self._accepting.clear()
         self.backlog_minutes = 0.0

@@ -9,9 +9,8 @@ Two record types, named tuples because a replication appends hundreds of thousan
   exhausted the clinician was at the end of it.
 
 Nothing in the model ever reads the log back; metrics read it after the run. Records are appended as the
-simulation runs: a workday is one SimPy step, so an event stamped at its session's clock time (a first session at
-10:46, say) can precede in the list an event stamped 08:00 by the next clinician's step. Sort by time if order
-matters.
+simulation runs, each stamped with the model's one clock (a workday's events at its 08:00), so the events are in
+time order as written.
 """
 
 from __future__ import annotations
@@ -71,6 +70,7 @@ class DayRecord(NamedTuple):
     attended: int
     intakes: int
     no_shows: int
+    blocked: int  # regular sessions given up to catch up on late paperwork (not in scheduled)
     contract_min: float
     session_min: float  # session minutes inside contracted time
     desk_min: float  # paperwork inside contracted time
@@ -82,7 +82,10 @@ class DayRecord(NamedTuple):
     notes_done: int
     notes_late: int  # progress notes completed after their due day
     late_new: int  # tasks that became overdue today
-    ee: float  # emotional exhaustion at the end of the day (MBI-EE 0-54)
+    written_off: int  # long-late tasks given up today, never to be done
+    notes_written_off: int  # of which progress notes
+    strain: float  # daily strain at the end of the day (MBI-EE scale, 0-54)
+    ee: float  # emotional exhaustion at the end of the day (MBI-EE 0-54), the chronic state
 
 
 DAY_FIELDS: tuple[str, ...] = DayRecord._fields
@@ -151,16 +154,18 @@ class EventLog:
         self.events.put_packed(row)
 
     def add_day(self, *, day: int, clinician: int, status: int, caseload: int, capacity: float, scheduled: int,
-                attended: int, intakes: int, no_shows: int, contract_min: float, session_min: float,
+                attended: int, intakes: int, no_shows: int, blocked: int, contract_min: float, session_min: float,
                 desk_min: float, supervision_min: float, leave_min: float, idle_min: float, after_min: float,
-                backlog_min: float, notes_done: int, notes_late: int, late_new: int, ee: float) -> None:
+                backlog_min: float, notes_done: int, notes_late: int, late_new: int, written_off: int,
+                notes_written_off: int, strain: float, ee: float) -> None:
         """Append a day record, its fields by name (``DayRecord`` says what each means; ``status`` as its index in
         ``STATUSES``), packed straight into bytes as ``add`` does."""
         try:
             row = cast("Callable[..., bytes]", self._pack_day)(
-                status, day, clinician, caseload, capacity, scheduled, attended, intakes, no_shows, contract_min,
+                status, day, clinician, caseload, capacity, scheduled, attended, intakes, no_shows, blocked,
+                contract_min,
                 session_min, desk_min, supervision_min, leave_min, idle_min, after_min, backlog_min, notes_done,
-                notes_late, late_new, ee)
+                notes_late, late_new, written_off, notes_written_off, strain, ee)
         except struct.error as error:
             raise ValueError(f"the day record of clinician {clinician} on day {day} does not fit the log ({error})"
                              ) from None

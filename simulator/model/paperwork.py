@@ -31,6 +31,7 @@ class TaskKind(IntEnum):
     DAILY_ADMIN = 7
     COMPLIANCE = 8
     REMEDIATION = 9
+    HANDOVER = 10
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,10 @@ class TaskType:
     kind: TaskKind
     name: str  # as shown in the clinician's week chart
     created: str  # what creates it (documentation: the trigger is where ``add_task`` is called)
-    minutes: str  # dotted path of its size: a distribution of minutes, or a number
+    minutes: str  # dotted path of its size: a distribution of minutes, or a number ("": the trigger sizes it)
     due: str | int  # dotted path of its due time in days after creation, or a fixed number of days
     documentation: bool  # clinical documentation, part of which paperwork.offload_share removes
-    stream: str  # the random stream its minutes are drawn from
+    stream: str  # the random stream its minutes are drawn from ("": none, the trigger sizes it)
     scale: float = 1.0  # minutes per unit of the size parameter (60 for a size in hours)
 
 
@@ -70,21 +71,25 @@ TASKS: Final[tuple[TaskType, ...]] = (
              "paperwork.compliance_hours_per_month", 30, False, "compliance_minutes", scale=60.0),
     TaskType(TaskKind.REMEDIATION, "remediation", "each audit finding", "paperwork.remediation_minutes", _DOC_DUE,
              False, "remediation_minutes"),
+    TaskType(TaskKind.HANDOVER, "handover", "a colleague's departure: each task left open on the leaver's desk, "
+             "with the minutes it still needed", "", _DOC_DUE, False, ""),
 )
 
 
 class TaskSpec:
     """One kind's size and deadline under the parameters in force: minutes are ``exp(mu + sigma z) * factor``
-    (``mu`` itself when ``sigma`` is 0), due ``due_days`` after the day the task is created."""
+    (``mu`` itself when ``sigma`` is 0), due ``due_days`` after the day the task is created; a clinician's writing
+    speed scales ``documentation``."""
 
-    __slots__ = ("due_days", "factor", "mu", "sigma", "stream")
+    __slots__ = ("documentation", "due_days", "factor", "mu", "sigma", "stream")
 
-    def __init__(self, mu: float, sigma: float, factor: float, due_days: int, stream: str) -> None:
+    def __init__(self, mu: float, sigma: float, factor: float, due_days: int, stream: str, documentation: bool) -> None:
         self.mu = mu
         self.sigma = sigma
         self.factor = factor
         self.due_days = due_days
         self.stream = stream
+        self.documentation = documentation
 
 
 def task_specs(s: Scenario) -> list[TaskSpec] | None:
@@ -93,14 +98,14 @@ def task_specs(s: Scenario) -> list[TaskSpec] | None:
         return None
     specs = []
     for task in TASKS:
-        size = _read(s, task.minutes)
+        size = _read(s, task.minutes) if task.minutes else 0.0
         if isinstance(size, Distribution):
             mu, sigma = _lognormal(size.mean * task.scale, size.sd * task.scale)
         else:
             mu, sigma = float(size) * task.scale, 0.0
         due = task.due if isinstance(task.due, int) else math.ceil(float(_read(s, task.due)))
         factor = 1.0 - s.paperwork.offload_share if task.documentation else 1.0
-        specs.append(TaskSpec(mu, sigma, factor, due, task.stream))
+        specs.append(TaskSpec(mu, sigma, factor, due, task.stream, task.documentation))
     return specs
 
 

@@ -16,6 +16,7 @@ from typing import Final
 from simulator.inputs.scenario import Scenario
 from simulator.model import burnout as bo
 from simulator.model.caseload import daily_minutes, target_caseload
+from simulator.model.leaving import Hazard
 from simulator.model.paperwork import TaskSpec, task_specs
 from simulator.model.streams import geometric_log_q
 
@@ -38,19 +39,31 @@ class Rules:
     weekly: bool  # the cadence keeps the client's weekday
     review_days: int  # days from one plan review to the next
     after_hours_cap: float  # minutes of after-hours desk work a day, at most
+    after_hours_week: float  # minutes of after-hours desk work a week, at most
+    write_off_days: int | None  # days after its due day that late work is written off (None: never)
+    catch_up_minutes: float | None  # late paperwork (minutes) past which session slots are blocked (None: never)
+    catch_up_sessions: int  # most slots blocked a day
+    writing_speed_sd: float
     tasks: list[TaskSpec] | None  # by TaskKind; None when paperwork is switched off
+    # caseloads
     target: int  # a clinician's caseload at full capacity
+    cap: int  # the hard cap on a caseload
+    covering: bool  # colleagues cover vacant posts with bigger caseloads (else clients wait)
+    overload: float  # how far above the target a caseload may go when covering or under pressure
+    pressure_per_position: float | None  # waiting clients per funded post that bring the full overload
+    positions: int  # funded clinician posts
     onboarding_weeks: float  # a new hire's ramp to a full caseload
     # exhaustion and leaving
     burnout: bool
-    strain: bo.Strain  # how the day's hours turn into exhaustion
-    rest_day_factor: float  # EE multiplier of a day off
+    strain: bo.Strain  # how the day's work turns into strain and exhaustion
+    circumstances_sd: float  # sd of the log multiplier life outside work puts on susceptibility
+    circumstances_keep: float  # share of last week's log multiplier kept this week (an AR(1) process)
+    audit_finding: float  # strain per audit finding
+    audit_strain_max: float  # and at most per audit
     conflict_probability: float  # per worked day
     conflict_shock: float
     turnover: bool
-    resign_low: float  # daily resignation probability below the high-EE threshold
-    resign_high: float  # and at or above it
-    high_ee: float
+    hazard: Hazard  # who resigns, and when
     # the client flow
     admin_step: bool  # referrals are processed by the admin pool before they join the waitlist
     admin_staff: int
@@ -76,14 +89,22 @@ class Rules:
             no_show_rate=demand.no_show_rate, dropout_rate=demand.dropout_after_no_show,
             cadence_days=max(1, round(interval)), weekly=interval >= 7,
             review_days=max(1, round(s.paperwork.plan_review_days)),
-            after_hours_cap=s.paperwork.after_hours_max_minutes_per_day, tasks=task_specs(s),
-            target=target_caseload(s), onboarding_weeks=s.turnover.onboarding_weeks,
+            after_hours_cap=s.paperwork.after_hours_max_minutes_per_day,
+            after_hours_week=60.0 * s.paperwork.after_hours_max_hours_per_week,
+            write_off_days=None if s.paperwork.write_off_days is None else math.ceil(s.paperwork.write_off_days),
+            catch_up_minutes=None if s.paperwork.catch_up_backlog_hours is None
+            else 60.0 * s.paperwork.catch_up_backlog_hours,
+            catch_up_sessions=s.paperwork.catch_up_sessions_per_day,
+            writing_speed_sd=s.paperwork.writing_speed_sd, tasks=task_specs(s),
+            target=target_caseload(s), cap=s.workload.caseload_cap, covering=s.workload.coverage == "colleagues",
+            overload=s.workload.overload_limit, pressure_per_position=s.workload.pressure_waitlist_per_position,
+            positions=s.staff.clinicians, onboarding_weeks=s.turnover.onboarding_weeks,
             burnout=s.burnout.enabled, strain=bo.Strain.of(s.burnout, s.climate),
-            rest_day_factor=bo.rest_day_factor(s.burnout, s.climate),
+            circumstances_sd=s.burnout.circumstances_sd,
+            circumstances_keep=math.exp(-1.0 / s.burnout.circumstances_weeks),
+            audit_finding=s.burnout.audit_finding_ee, audit_strain_max=s.burnout.audit_strain_max,
             conflict_probability=s.climate.conflict_incidents_per_year / worked_days,
-            conflict_shock=s.climate.conflict_ee_shock, turnover=s.turnover.enabled,
-            resign_low=_daily_resignation(s, 0.0), resign_high=_daily_resignation(s, math.inf),
-            high_ee=s.burnout.high_ee_threshold,
+            conflict_shock=s.climate.conflict_ee_shock, turnover=s.turnover.enabled, hazard=Hazard.of(s),
             admin_step=admin_step, admin_staff=s.staff.admin_staff,
             admin_days=demand.intake_admin_minutes / _ADMIN_MINUTES_PER_DAY * 7 / 5 if admin_step else 0.0,
             intake_paperwork_on_clinician=s.staff.admin_staff == 0,
@@ -94,9 +115,3 @@ class Rules:
             transfer_ee=s.burnout.transfer_client_ee,
         )
 
-
-def _daily_resignation(s: Scenario, ee: float) -> float:
-    if not s.turnover.enabled:
-        return 0.0
-    rate = bo.annual_resignation_rate(ee, threshold=s.burnout.high_ee_threshold, t=s.turnover, c=s.climate)
-    return bo.resignation_probability(rate)

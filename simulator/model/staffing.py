@@ -18,11 +18,17 @@ from simulator.model.burnout import clip_ee
 from simulator.model.clients import Client, Status
 from simulator.model.clinician import Clinician
 from simulator.model.events import Kind
+from simulator.model.paperwork import TaskKind
 
 if TYPE_CHECKING:
     from simulator.model.agency import Agency
 
 __all__ = ["draw_leave_weeks", "new_clinician", "open_vacancies", "resign"]
+
+_PERSONAL = frozenset({TaskKind.DAILY_ADMIN, TaskKind.COMPLIANCE})  # tasks that leave with the clinician
+
+#: Mean tenure of the staff in post at the start: about what annual turnover of 26-30% implies (1 / 0.28 years).
+_MEAN_TENURE_DAYS = 365.25 / 0.28
 
 
 def draw_leave_weeks(agency: Agency, start: float) -> frozenset[int]:
@@ -40,14 +46,19 @@ def draw_leave_weeks(agency: Agency, start: float) -> frozenset[int]:
 
 
 def new_clinician(agency: Agency, *, ramping: bool) -> Clinician:
-    """A clinician joins the roster now, with a starting EE and susceptibility drawn from their streams."""
+    """A clinician joins the roster now, with a starting EE, susceptibility and writing speed drawn from their
+    streams. A new hire starts their tenure now; the staff in post when the run starts (``ramping`` False) have
+    been at the agency for a while already, an exponential time with the mean tenure a steady turnover implies."""
     p = agency.params
     ee = 0.0
     if p.burnout.enabled:
         ee = clip_ee(agency.streams["initial"].normal(p.burnout.initial_ee.mean, p.burnout.initial_ee.sd))
     susceptibility = max(0.05, agency.streams["susceptibility"].normal(1.0, p.burnout.susceptibility_sd))
+    writing_speed = agency.streams["writing_speed"].lognormal(1.0, p.paperwork.writing_speed_sd)
     now = agency.schedule.now
-    clinician = Clinician(agency, agency.next_clinician_id(), hired_at=now, ee=ee, susceptibility=susceptibility,
+    tenure = 0.0 if ramping else agency.streams["tenure"].exponential(_MEAN_TENURE_DAYS)
+    clinician = Clinician(agency, agency.next_clinician_id(), hired_at=now, tenure_start=now - tenure, ee=ee,
+                          susceptibility=susceptibility, writing_speed=writing_speed,
                           leave_weeks=draw_leave_weeks(agency, now), ramping=ramping)
     agency.clinicians[clinician.id] = clinician
     return clinician
@@ -95,15 +106,30 @@ def resign(agency: Agency, clinician: Clinician) -> None:
 
 
 def _depart(agency: Agency, clinician: Clinician) -> Generator[simpy.Event, Any, None]:
-    """The notice period, then the last day: off the roster, the caseload back to the waitlist."""
+    """The notice period, then the last day: off the roster, the open paperwork handed over, the caseload to
+    colleagues or back to the waitlist."""
     yield agency.schedule.after(7 * agency.params.turnover.notice_weeks)
     del agency.clinicians[clinician.id]  # off the roster: no later workday calls on this clinician
     clients = sorted(clinician.caseload, key=lambda c: c.id)
     agency.log.add(agency.schedule.now, Kind.DEPART, clinician.id, -1, len(clients))
+    _hand_over(agency, clinician)
     for client in clients:
         clinician.release(client)
         _transfer(agency, clinician, client)
-    agency.try_assign()
+    agency.cover_transfers()
+
+
+def _hand_over(agency: Agency, leaver: Clinician) -> None:
+    """The leaver's open client work (documentation, remediation, intake admin) goes to the colleagues in post, in
+    turn, each task due a document deadline from today; the leaver's own admin and trainings go with them."""
+    colleagues = [c for c in agency.clinicians.values() if not c.notice]
+    tasks = [(kind, minutes) for kind, minutes in leaver.desk.drain() if kind not in _PERSONAL]
+    if not colleagues or not tasks:
+        return
+    specs = agency.rules.tasks
+    due = math.floor(agency.schedule.now) + (specs[TaskKind.HANDOVER].due_days if specs is not None else 0)
+    for k, (_, minutes) in enumerate(tasks):
+        colleagues[k % len(colleagues)].desk.add(TaskKind.HANDOVER, minutes, due)
 
 
 def _transfer(agency: Agency, former: Clinician, client: Client) -> None:

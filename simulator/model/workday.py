@@ -15,7 +15,7 @@ _EVENING_START_MIN: Final = 19 * 60  # where after-hours work is drawn in a trac
 class DayPlan:
     """What the diary held today."""
 
-    __slots__ = ("attended", "intakes", "no_show_min", "no_shows", "scheduled", "session_min", "slots")
+    __slots__ = ("attended", "blocked", "intakes", "no_shows", "scheduled", "session_min", "slots")
 
     def __init__(self) -> None:
         self.slots: list[tuple[str, float]] = UNTRACED  # a list of its own only on traced days (see_clients)
@@ -25,11 +25,11 @@ class DayPlan:
         """Empty the plan for a new day (a clinician keeps one plan and clears it each day, which is cheaper than
         building one: nothing keeps a day's plan beyond the day)."""
         self.scheduled = 0
+        self.blocked = 0  # regular sessions given up to catch up on late paperwork
         self.attended = 0
         self.intakes = 0
         self.no_shows = 0
         self.session_min = 0.0
-        self.no_show_min = 0.0
         self.slots = [] if tracing else UNTRACED
 
 
@@ -37,8 +37,8 @@ def lay_out_day(clinician: int, day: int, supervision: float, plan: DayPlan, des
                 evening: DeskResult, available: float) -> list[TraceSegment]:
     """Minute-level blocks of a traced day: supervision, appointments, desk work, idle time, then the evening.
 
-    A no-show slot is shown as such; its minutes were desk time in the accounting, so desk blocks are consumed
-    for it and the day still adds up to the contracted minutes.
+    A no-show slot, or a slot blocked to catch up on paperwork, is shown as such; its minutes were desk time in the
+    accounting, so desk blocks are consumed for it and the day still adds up to the contracted minutes.
     """
     segments: list[TraceSegment] = []
     clock = 480.0
@@ -50,7 +50,7 @@ def lay_out_day(clinician: int, day: int, supervision: float, plan: DayPlan, des
         length = min(minutes, max(0.0, 480 + supervision + available - clock))
         segments.append(TraceSegment(clinician, day, clock, clock + length, activity, activity))
         clock += length
-        if activity == "no_show":
+        if activity in ("no_show", "blocked"):
             _consume(chunks, length)
     for kind, minutes in chunks:
         segments.append(TraceSegment(clinician, day, clock, clock + minutes, "paperwork", kind))

@@ -98,11 +98,14 @@ DAY_NOTES: dict[str, tuple[str, str]] = {
     "clinician": ("id", "the clinician"),
     "status": ("text", "work, leave (vacation) or notice (resigned, working out the notice period)"),
     "caseload": ("clients", "clients assigned at the end of the day"),
-    "capacity": ("clients", "caseload slots: the target caseload, scaled by the onboarding ramp; 0 on notice"),
+    "capacity": ("clients", "caseload slots: the day's caseload goal (the target, raised while colleagues cover "
+                 "empty posts or the waitlist is long), scaled by the onboarding ramp; 0 on notice"),
     "scheduled": ("sessions", "sessions booked for the day"),
     "attended": ("sessions", "sessions held (intakes included)"),
     "intakes": ("sessions", "intake sessions held"),
     "no_shows": ("sessions", "booked sessions the client missed"),
+    "blocked": ("sessions", "regular sessions the clinician gave up to catch up on late paperwork (not counted in "
+                "scheduled; the clients come back at their next regular time)"),
     "contract_min": ("minutes", "contracted working minutes of the day"),
     "session_min": ("minutes", "session minutes inside contracted time"),
     "desk_min": ("minutes", "paperwork minutes inside contracted time"),
@@ -114,7 +117,11 @@ DAY_NOTES: dict[str, tuple[str, str]] = {
     "notes_done": ("notes", "progress notes completed"),
     "notes_late": ("notes", "progress notes completed after their due day"),
     "late_new": ("tasks", "paperwork tasks that became overdue today"),
-    "ee": ("MBI-EE points (0-54)", "emotional exhaustion at the end of the day"),
+    "written_off": ("tasks", "long-late tasks given up today, never to be done"),
+    "notes_written_off": ("notes", "of which progress notes"),
+    "strain": ("MBI-EE points (0-54)", "daily strain at the end of the day, which recovers over days"),
+    "ee": ("MBI-EE points (0-54)", "emotional exhaustion at the end of the day, the chronic state that follows "
+           "strain over months"),
 }
 
 
@@ -159,6 +166,12 @@ WEEKLY: tuple[Column, ...] = (
             missing=True),
     _number("backlog_hours", "hours", "open paperwork per clinician at the end of the day, averaged over the week",
             missing=True),
+    _number("strain_mean", "MBI-EE points (0-54)", "mean end-of-day daily strain over the week's day records",
+            high=54, missing=True),
+    _number("caseload_mean", "clients", "mean caseload over the week's day records", missing=True),
+    _number("hours_worked", "h/clinician-week", "session, paperwork and after-hours hours per clinician-week worked",
+            missing=True),
+    _count("written_off", "tasks", "long-late tasks given up that week, never to be done"),
     _count("sessions_attended", "sessions", "sessions held that week"),
     _number("waitlist", "clients", "clients waiting for a clinician at the end of the week"),
     _count("departures", "clinicians", "clinicians whose last day fell in the week"),
