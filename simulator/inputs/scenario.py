@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from simulator.inputs.frozen import Frozen
+
 __all__ = [
     "Burnout",
     "Climate",
@@ -40,7 +42,7 @@ def param(default: Any, *, unit: str, source: str, description: str, ge: float |
                  json_schema_extra={"unit": unit, "source": source})
 
 
-class _Frozen(BaseModel):
+class _Frozen(Frozen):  # Frozen refuses true/false where a number belongs
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
 
 

@@ -24,11 +24,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from simulator.experiments.design import DesignKind, Factor
 from simulator.experiments.sweep import Sweep, factor
 from simulator.inputs.errors import Problem, ScenarioError, plain_wording
+from simulator.inputs.frozen import Frozen
 from simulator.inputs.limits import NO_LIMITS, Limits, limit_violations, sweep_violations
 from simulator.inputs.loader import MAX_FILE_BYTES, apply_overrides, load_scenario
 from simulator.inputs.scenario import Scenario
@@ -40,8 +41,8 @@ MAX_POINTS = 100_000  # a grid's size multiplies quickly; past this a typo is li
 _SAMPLED = ("lhs", "morris", "sobol")
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Frozen(Frozen):
+    pass
 
 
 class _Parameter(_Frozen):
