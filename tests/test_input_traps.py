@@ -75,3 +75,23 @@ def test_a_boolean_in_a_sweep_file_is_refused_at_its_line(tmp_path: Path) -> Non
     located = {(p.line, p.field) for p in error.value.problems}
     assert located == {(6, "parameters.workload.caseload_cap.values"), (7, "parameters.paperwork.offload_share.low")}
     assert all("true/false" in p.message for p in error.value.problems)
+
+
+# --- 4. policies that never happen -------------------------------------------------------------------------------
+
+POLICY = "name: p\nhorizon_weeks: 30\nwarmup_weeks: 4\npolicies:\n  - name: late\n    at_week: {week}\n" \
+         "    set: {{paperwork.offload_share: 0.3}}\n"
+
+
+@pytest.mark.parametrize("week", [30, 31.5, 5000])
+def test_a_policy_at_or_after_the_horizon_is_refused_at_its_line(week: float) -> None:
+    problem = refused(POLICY.format(week=week))
+    assert (problem.file, problem.line, problem.field) == ("in.yaml", 6, "policies.0.at_week")
+    assert "horizon_weeks 30" in problem.message
+    assert "never take effect" in problem.message
+
+
+def test_a_policy_in_the_last_week_runs_and_a_shorter_horizon_from_the_command_line_is_refused() -> None:
+    assert load_scenario_text(POLICY.format(week=29.5)).policies[0].at_week == 29.5
+    problem = refused(POLICY.format(week=20), ("horizon_weeks=20",))
+    assert (problem.line, problem.field) == (6, "policies.0.at_week")

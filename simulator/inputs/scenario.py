@@ -326,6 +326,9 @@ class Scenario(_Frozen):
             raise ValueError(f"warmup_weeks ({self.warmup_weeks}) must be less than horizon_weeks "
                              f"({self.horizon_weeks})")
         for index, policy in enumerate(self.policies):
+            if policy.at_week >= self.horizon_weeks:  # it would validate, save and report, and never happen
+                raise ValueError(f"policies.{index}.at_week: week {policy.at_week:g} is not before the end of the "
+                                 f"run (horizon_weeks {self.horizon_weeks}), so the policy would never take effect")
             # A policy must leave a valid scenario behind; checking now means a bad value fails at load time,
             # with its line, instead of at week N of a run. The message starts with the dotted location so the
             # loader can point at the line.
