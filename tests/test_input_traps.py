@@ -6,13 +6,14 @@ at the alias, and values in the wrong unit.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from tiny import TINY
 
 from simulator.inputs.errors import Problem, ScenarioError
-from simulator.inputs.loader import COMMAND_LINE, load_scenario_text
+from simulator.inputs.loader import COMMAND_LINE, load_scenario, load_scenario_text
 from simulator.inputs.sweepfile import load_sweep
 
 
@@ -95,3 +96,64 @@ def test_a_policy_in_the_last_week_runs_and_a_shorter_horizon_from_the_command_l
     assert load_scenario_text(POLICY.format(week=29.5)).policies[0].at_week == 29.5
     problem = refused(POLICY.format(week=20), ("horizon_weeks=20",))
     assert (problem.line, problem.field) == (6, "policies.0.at_week")
+
+
+# --- 7. things that are not scenario files; where extends looked; budgets worded by what happened ---------------
+
+
+def test_a_directory_is_called_a_directory(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(tmp_path)
+    assert only_problem(error).message == f"cannot read '{tmp_path}': is a directory, not a scenario file"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/zero").exists(), reason="POSIX FIFOs and devices")
+def test_a_fifo_or_a_device_is_refused_at_once_without_reading(tmp_path: Path) -> None:
+    fifo = tmp_path / "scenario.yaml"
+    os.mkfifo(fifo)  # nobody writes to it: opening it to read would wait forever
+    for path, what in ((fifo, "a named pipe (FIFO)"), (Path("/dev/zero"), "a device")):
+        with pytest.raises(ScenarioError) as error:
+            load_scenario(path)
+        assert only_problem(error).message == f"cannot read '{path}': is not a regular file but {what}"
+    sweep = tmp_path / "sweep.yaml"
+    os.mkfifo(sweep)
+    with pytest.raises(ScenarioError, match="named pipe"):
+        load_sweep(sweep)
+
+
+def test_a_missing_file_says_the_full_path_it_tried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ScenarioError) as error:
+        load_scenario("nowhere.yaml")
+    assert only_problem(error).message.endswith(f"no such file (looked for {tmp_path / 'nowhere.yaml'})")
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="symlinks")
+def test_a_symlinked_scenario_says_where_it_looked_for_its_base(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "base.yaml").write_text("name: base\n")
+    (tmp_path / "real" / "child.yaml").write_text("name: child\nextends: base.yaml\n")
+    (tmp_path / "work").mkdir()
+    link = tmp_path / "work" / "child.yaml"
+    link.symlink_to(tmp_path / "real" / "child.yaml")
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(link)
+    problem = only_problem(error)
+    assert (problem.file, problem.line, problem.field) == (str(link), 2, "extends")
+    assert f"looked for {tmp_path / 'work' / 'base.yaml'}" in problem.message
+    assert f"beside the link '{link}', not beside its target {tmp_path / 'real' / 'child.yaml'}" in problem.message
+
+
+def test_a_long_list_without_aliases_is_too_many_values_at_its_line() -> None:
+    problem = refused("name: big\ndemand:\n  weekly_profile: [" + ", ".join(["1"] * 20_000) + "]\n")
+    assert (problem.line, problem.field) == (3, "demand")
+    assert "more than 10,000 values" in problem.message
+    assert "alias" not in problem.message
+
+
+def test_nesting_through_aliases_is_too_deep_at_the_alias() -> None:
+    lines = ["x0: &x0 1"] + [f"x{i}: &x{i} " + "[" * 9 + f"*x{i - 1}" + "]" * 9 for i in range(1, 10)]
+    problem = refused("\n".join(lines) + "\n")
+    assert (problem.line, problem.field) == (9, "x8")  # x7 holds 63 levels; inside 10 more it passes 64
+    assert "the alias '*x7' stands for 63 levels of nesting" in problem.message
+    assert "past 64 levels" in problem.message

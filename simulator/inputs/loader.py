@@ -10,6 +10,7 @@ file and a bad override as ``<command line>``.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -33,6 +34,7 @@ __all__ = [
     "load_scenario",
     "load_scenario_text",
     "parse_override",
+    "read_input",
 ]
 
 COMMAND_LINE = "<command line>"
@@ -51,6 +53,12 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = (), *, allowed_ro
     raw = _read(file, label, (label, None), "")
     chain = (_resolved(file, label, (label, None), ""),)
     return _build(read_yaml(raw, label), label, file.parent, chain, overrides, allowed_root, limits)
+
+
+def read_input(path: str | Path) -> bytes:
+    """The bytes of an input file (a scenario or sweep file), refused as the loader refuses it: with the path
+    tried when it is missing, and without blocking on a FIFO or reading a device forever."""
+    return _read(Path(path), str(path), (str(path), None), "")
 
 
 def load_scenario_text(text: str | bytes, *, name: str = "<upload>", base_dir: Path | None = None,
@@ -148,7 +156,8 @@ def _resolve_extends(document: Document, base_dir: Path, chain: tuple[Path, ...]
     where = {path: at for path, at in document.where.items() if path != "extends" and
              not path.startswith("extends.")}
     parent_file, label, resolved = _extends_target(document, base_dir, chain, allowed_root)
-    parent = read_yaml(_read(parent_file, label, document.where["extends"], "extends"), label)
+    at = document.where["extends"]
+    parent = read_yaml(_read(parent_file, label, at, "extends", _symlink_hint(at[0])), label)
     parent = _resolve_extends(parent, parent_file.parent, (*chain, resolved), allowed_root)
     return _overlay(parent, Document(data, where))
 
@@ -179,19 +188,55 @@ def _resolved(path: Path, label: str, at: Location, field: str) -> Path:
         raise ScenarioError.single(at[0], at[1], field, f"cannot use the path '{label}': {error}") from None
 
 
-def _read(path: Path, label: str, at: Location, field: str) -> bytes:
-    """The file's bytes; problems are reported at ``at``, the place that named the file."""
+def _read(path: Path, label: str, at: Location, field: str, hint: str = "") -> bytes:
+    """The file's bytes; problems are reported at ``at``, the place that named the file.
+
+    Opened without blocking and checked after opening: a FIFO must not wait for a writer, /dev/zero must not be
+    read forever, and a path swapped between a check and the open is still caught.
+    """
     try:
-        if not path.is_file():  # also refuses devices and fifos, which could block or never end
-            raise ScenarioError.single(at[0], at[1], field, f"cannot read '{label}': no such file")
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise ScenarioError.single(at[0], at[1], field, f"cannot read '{label}': no such file (looked for "
+                                   f"{os.path.abspath(path)}{hint})") from None
     except (OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise ScenarioError.single(at[0], at[1], field, f"cannot read '{label}': {reason}") from None
+    kind = _not_a_file(os.fstat(fd).st_mode)
+    if kind:
+        os.close(fd)
+        raise ScenarioError.single(at[0], at[1], field, f"cannot read '{label}': {kind}")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            raise ScenarioError.single(at[0], at[1], field, f"cannot read '{label}': {error.strerror}") from None
     if len(raw) > MAX_FILE_BYTES:
         raise ScenarioError.single(at[0], at[1], field, f"'{label}' is larger than {MAX_FILE_BYTES:,} bytes")
     return raw
+
+
+def _not_a_file(mode: int) -> str:
+    """What the path is instead of a regular file ("" for a regular file)."""
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "is a directory, not a scenario file"
+    what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "something else")
+    return f"is not a regular file but {what}"
+
+
+def _symlink_hint(naming: str) -> str:
+    """Why a relative ``extends`` is not found beside a symlinked scenario's target (it is looked for beside the
+    link, like every relative path in the file)."""
+    try:
+        target = Path(naming).resolve() if Path(naming).is_symlink() else None
+    except (OSError, RuntimeError):
+        return ""
+    if target is None:
+        return ""
+    return f", beside the link '{naming}', not beside its target {target}"
 
 
 def _overlay(parent: Document, child: Document) -> Document:

@@ -21,6 +21,7 @@ every problem at once, a did-you-mean for a misspelt parameter. An annotated exa
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from simulator.experiments.sweep import Sweep, factor
 from simulator.inputs.errors import Problem, ScenarioError, plain_wording
 from simulator.inputs.frozen import Frozen
 from simulator.inputs.limits import NO_LIMITS, Limits, limit_violations, sweep_violations
-from simulator.inputs.loader import MAX_FILE_BYTES, apply_overrides, load_scenario
+from simulator.inputs.loader import apply_overrides, load_scenario, read_input
 from simulator.inputs.scenario import Scenario
 from simulator.inputs.yamlsource import Document, Location, read_yaml
 
@@ -71,12 +72,7 @@ def load_sweep(path: str | Path, *, limits: Limits = NO_LIMITS) -> Sweep:
     ``limits`` refuses a sweep (or a base scenario) larger than a server allows.
     """
     label, file = str(path), Path(path)
-    if not file.is_file():
-        raise ScenarioError.single(label, None, "", "cannot read the sweep file: no such file")
-    raw = file.read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
-        raise ScenarioError.single(label, None, "", f"larger than {MAX_FILE_BYTES:,} bytes")
-    document = read_yaml(raw, label)
+    document = read_yaml(read_input(file), label)
     spec = _validated(document, label)
     problems: list[Problem] = []
     base = _base(spec, file, document, problems)
@@ -117,9 +113,9 @@ def _validated(document: Document, label: str) -> _SweepFile:
 
 def _base(spec: _SweepFile, file: Path, document: Document, problems: list[Problem]) -> Scenario | None:
     base_file = file.parent / spec.base
-    if not base_file.is_file():
+    if not base_file.exists():
         problems.append(Problem(*_at(document, "base"), "base", f"cannot read '{spec.base}' (relative to the sweep "
-                                "file): no such file"))
+                                f"file): no such file (looked for {os.path.abspath(base_file)})"))
         return None
     base = load_scenario(base_file)  # its own problems are reported in its own file, with its lines
     try:
