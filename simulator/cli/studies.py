@@ -43,10 +43,15 @@ def sweep_command(ctx: typer.Context,
                   out: Annotated[Path | None, typer.Option(
                       "--out", file_okay=False, show_default="results/NAME",
                       help="Directory for the results; rerunning into it resumes an interrupted sweep.")] = None,
-                  jobs: Jobs = 1, executor: ExecutorOption = "local", scheduler: SchedulerOption = None) -> None:
+                  jobs: Jobs = 1,
+                  reps: Annotated[int | None, typer.Option(
+                      "--reps", min=1, show_default="the sweep file's replications",
+                      help="Replications per point (for a quick, small sweep).")] = None,
+                  sets: Sets = None, executor: ExecutorOption = "local", scheduler: SchedulerOption = None) -> None:
     """Run every point of a sweep (grid, oat, lhs, morris or sobol) and write a tidy table and its analysis.
 
-    Each finished point is saved at once, so an interrupted sweep resumes where it stopped when run again.
+    Each finished point is saved at once, so an interrupted sweep resumes where it stopped when run again (with the
+    same --reps and --set: other values make it a different sweep, which is refused).
     """
     # Imported here: SALib (and through it scipy) loads only for the commands that use it.
     from simulator.experiments.sensitivity import analyse
@@ -56,7 +61,7 @@ def sweep_command(ctx: typer.Context,
     resume = ("interrupted; every finished point is saved and no partial file was written: run the same "
               "command again to resume")
     with errors_reported(resume):
-        sweep = load_sweep(sweep_file, limits=limits(ctx))
+        sweep = load_sweep(sweep_file, limits=limits(ctx), replications=reps, overrides=sets or [])
         out_dir = out or Path("results") / sweep.name
         total = len(sweep.design) * sweep.replications
         typer.echo(f"{sweep.name}: {sweep.kind} design, {len(sweep.design)} points x {sweep.replications} "

@@ -115,6 +115,8 @@ def factor(base: Scenario, path: str, *, values: Sequence[float] | None = None, 
     if isinstance(current, bool) or not isinstance(current, int | float):
         raise ValueError(f"'{path}' is not a number, so it cannot be swept (it is {type(current).__name__})")
     integer = isinstance(current, int)
+    if integer:
+        _check_whole(path, [v for v in (*(values or ()), low, high) if v is not None])
     if values is not None:
         levels_ = tuple(float(v) for v in values)
         low, high = min(levels_), max(levels_)
@@ -127,6 +129,15 @@ def factor(base: Scenario, path: str, *, values: Sequence[float] | None = None, 
     for value in (made.low, made.high, *levels_):
         _check_value(base, path, round(value) if integer else value)
     return made
+
+
+def _check_whole(path: str, given: Sequence[float]) -> None:
+    """Values a user wrote for a whole-number parameter must be whole, as a scenario file demands; only the levels
+    and samples a design generates between them are rounded."""
+    for value in given:
+        if float(value) != round(value):
+            raise ValueError(f"'{path}' takes whole numbers, so {value:g} cannot be used (a scenario file refuses it "
+                             "too); give whole numbers")
 
 
 def _range(path: str, low: float | None, high: float | None) -> tuple[float, float]:

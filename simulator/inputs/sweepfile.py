@@ -22,10 +22,12 @@ every problem at once, a did-you-mean for a misspelt parameter. An annotated exa
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 
 from simulator.experiments.design import DesignKind, Factor
 from simulator.experiments.sweep import Sweep, factor
@@ -40,6 +42,7 @@ __all__ = ["MAX_POINTS", "load_sweep"]
 
 MAX_POINTS = 100_000  # a grid's size multiplies quickly; past this a typo is likelier than intent
 _SAMPLED = ("lhs", "morris", "sobol")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 class _Frozen(Frozen):
@@ -65,17 +68,31 @@ class _SweepFile(_Frozen):
     levels: int = Field(4, ge=2, le=100)
     parameters: dict[str, _Parameter] = Field(min_length=1)
 
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, name: str | None) -> str | None:
+        # The name becomes the folder results/NAME: '../../x' or '/tmp/x' would write anywhere.
+        if name is not None and not _PLAIN_NAME.fullmatch(name):
+            raise ValueError("must be a plain name of letters, digits, '-', '_' and '.', starting with a letter or "
+                             f"digit (it names the results folder results/NAME; got {name!r})")
+        return name
 
-def load_sweep(path: str | Path, *, limits: Limits = NO_LIMITS) -> Sweep:
+
+def load_sweep(path: str | Path, *, limits: Limits = NO_LIMITS, replications: int | None = None,
+               overrides: Sequence[str] = ()) -> Sweep:
     """Read and check a sweep file; ``ScenarioError`` lists every problem with its line.
 
-    ``limits`` refuses a sweep (or a base scenario) larger than a server allows.
+    ``limits`` refuses a sweep (or a base scenario) larger than a server allows. ``replications`` replaces the
+    file's, and ``overrides`` (``--set PATH=VALUE``) apply to the base after the file's ``set``; both change the
+    sweep's identity, so a resumed sweep with other values is refused as a different sweep.
     """
     label, file = str(path), Path(path)
     document = read_yaml(read_input(file), label)
     spec = _validated(document, label)
     problems: list[Problem] = []
     base = _base(spec, file, document, problems)
+    if base is not None and overrides:
+        base = apply_overrides(base, overrides)  # problems are the command line's, raised at once
     if base is None:
         raise ScenarioError(problems)
     factors = _factors(spec, base, document, problems)
@@ -83,7 +100,8 @@ def load_sweep(path: str | Path, *, limits: Limits = NO_LIMITS) -> Sweep:
     if problems:
         raise ScenarioError(problems)
     seed = base.seed if spec.seed is None else spec.seed
-    sweep = Sweep(spec.name or file.stem, base, spec.design, tuple(factors), spec.replications, seed,
+    reps = spec.replications if replications is None else replications
+    sweep = Sweep(spec.name or file.stem, base, spec.design, tuple(factors), reps, seed,
                   samples=spec.samples, levels=spec.levels, description=spec.description)
     too_big = sweep_violations(len(sweep.design), sweep.replications, limits)
     too_big += [("base", f"{field}: {reason}") for field, reason in limit_violations(base, 1, limits)]
