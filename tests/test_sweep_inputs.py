@@ -94,8 +94,8 @@ def test_reps_and_set_change_the_loaded_sweep(folder: Path) -> None:
     path = sweep_file(folder)
     sweep = load_sweep(path, replications=1, overrides=["staff.clinicians=6"])
     assert (sweep.replications, sweep.base.staff.clinicians) == (1, 6)
-    plain = load_sweep(path)
-    assert (plain.replications, plain.base.staff.clinicians) == (2, load_scenario(folder / "tiny.yaml").staff.clinicians)
+    plain, tiny = load_sweep(path), load_scenario(folder / "tiny.yaml")
+    assert (plain.replications, plain.base.staff.clinicians) == (2, tiny.staff.clinicians)
     assert len({sweep.fingerprint(), plain.fingerprint(), load_sweep(path, replications=1).fingerprint()}) == 3
     with pytest.raises(ScenarioError) as error:
         load_sweep(path, overrides=["staff.clinicianz=6"])

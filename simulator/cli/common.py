@@ -116,8 +116,15 @@ def frame_table(title: str, frame: pd.DataFrame) -> Table:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
         table.add_column(escape(str(column)), justify="right" if numeric else "left")
     for row in frame.itertuples(index=False):
-        table.add_row(*(fmt(v) if isinstance(v, float) else escape(str(v)) for v in row))
+        table.add_row(*(_cell(v) for v in row))
     return table
+
+
+def _cell(value: object) -> str:
+    """A table cell: numbers formatted, a missing value (None, pandas' NA) blank rather than "None"."""
+    if value is None or value is pd.NA:
+        return ""
+    return fmt(value) if isinstance(value, float) else escape(str(value))
 
 
 def load(ctx: typer.Context, path: Path, sets: Sequence[str] | None, reps: int | None,

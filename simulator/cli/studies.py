@@ -30,7 +30,7 @@ from simulator.cli.common import (
 )
 from simulator.experiments.experiment import run_experiment
 from simulator.inputs.errors import ScenarioError
-from simulator.inputs.loader import dump_scenario
+from simulator.inputs.loader import COMMAND_LINE, dump_scenario
 from simulator.outputs.files import atomic_write_frame, write_results
 
 __all__ = ["replications_command", "sweep_command", "warmup_command"]
@@ -97,16 +97,21 @@ def replications_command(
     from simulator.experiments.advice import Target, sequential_replications
 
     with errors_reported():
+        if minimum > maximum:
+            raise ScenarioError.single(COMMAND_LINE, None, "--min", f"{minimum} is more than --max {maximum}; the "
+                                       "rule needs at least --min replications and gives up after --max")
         try:
             wanted = [Target.parse(text) for text in targets]
         except ValueError as error:
-            raise ScenarioError.single("<command line>", None, "--target", str(error)) from None
+            raise ScenarioError.single(COMMAND_LINE, None, "--target", str(error)) from None
         resolved = load(ctx, scenario, sets, None, seed)
         with executor_for(executor, jobs, scheduler) as pool, progress() as track:
             table = sequential_replications(resolved, wanted, minimum=minimum, maximum=maximum, batch=jobs,
                                             executor=pool, progress=track(resolved.name, maximum))
-        console().print(frame_table(f"{resolved.name}: replications for the target 95% CI half-width "
-                                      "(blank: not reached by --max)", table))
+        console().print(frame_table(f"{resolved.name}: replications for the target 95% CI half-width", table))
+        typer.echo("replications_needed is blank where --max replications did not meet the target; "
+                   "replications_estimated is then (t * s / target half-width)^2 from the replications run, "
+                   "an estimate to try as the next --max", err=True)
 
 
 @app.command("warmup")
