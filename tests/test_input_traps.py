@@ -11,10 +11,14 @@ from pathlib import Path
 
 import pytest
 from tiny import TINY
+from typer.testing import CliRunner
 
+from simulator import cli
+from simulator.inputs.diff import ABSENT, Difference, scenario_diff
 from simulator.inputs.errors import Problem, ScenarioError
-from simulator.inputs.loader import COMMAND_LINE, load_scenario, load_scenario_text
+from simulator.inputs.loader import COMMAND_LINE, load_scenario, load_scenario_text, read_scenario
 from simulator.inputs.sweepfile import load_sweep
+from simulator.inputs.units import far_outside
 
 
 def only_problem(error: pytest.ExceptionInfo[ScenarioError]) -> Problem:
@@ -157,3 +161,70 @@ def test_nesting_through_aliases_is_too_deep_at_the_alias() -> None:
     assert (problem.line, problem.field) == (9, "x8")  # x7 holds 63 levels; inside 10 more it passes 64
     assert "the alias '*x7' stands for 63 levels of nesting" in problem.message
     assert "past 64 levels" in problem.message
+
+
+# --- 9. unit slips, as the loader exposes them to the app ----------------------------------------------------------
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def test_the_loader_returns_warnings_for_far_outside_values_without_refusing(tmp_path: Path) -> None:
+    (tmp_path / "base.yaml").write_text("name: base\nturnover:\n  onboarding_weeks: 1\n")
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: base.yaml\nname: c\npaperwork: {note_minutes: {mean: 0.25}}\npolicies:\n"
+                     "  - {at_week: 3, name: p, set: {workload.caseload_cap: 400}}\n")
+    loaded = read_scenario(child, ["paperwork.offload_share=0.3"])
+    assert loaded.scenario.paperwork.note_minutes.mean == 0.25  # a warning, not a refusal
+    assert loaded.files == (child.resolve(), (tmp_path / "base.yaml").resolve())
+    located = [(Path(w.file).name, w.line, w.field) for w in loaded.warnings]
+    assert located == [("child.yaml", 3, "paperwork.note_minutes.mean"), ("base.yaml", 3, "turnover.onboarding_weeks"),
+                       ("child.yaml", 5, "policies.0.set.workload.caseload_cap")]
+    assert all(w.message.startswith("warning: ") for w in loaded.warnings)
+    assert "1 weeks is far below the evidence range 8-26 weeks" in loaded.warnings[1].message
+
+
+@pytest.mark.parametrize(("path", "value", "fragment"), [
+    ("paperwork.note_minutes.mean", 0.99, "far below"), ("paperwork.note_minutes.mean", 151, "far above"),
+    ("paperwork.plan_review_days", 3, "given in months? 3 months = 91.2 days"),
+])
+def test_far_outside_means_beyond_a_fifth_or_five_times_the_evidence_range(path: str, value: float,
+                                                                             fragment: str) -> None:
+    assert fragment in str(far_outside(path, value))
+    for inside in (1.0, 150.0, 10.0):  # a fifth of 5 min, five times 30 min, a bold but plausible what-if
+        assert far_outside("paperwork.note_minutes.mean", inside) is None
+    assert far_outside("paperwork.offload_share", 0.0) is None  # a range starting at 0 has no "far below"
+    assert far_outside("paperwork.after_hours_max_minutes_per_day", 0) is None  # 0 is "none" in any unit
+    assert far_outside("staff.clinicians", 1_000) is None  # no evidence range, no opinion
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.name)
+def test_bundled_scenarios_have_no_unit_warnings(path: Path) -> None:
+    assert read_scenario(path).warnings == ()
+
+
+# --- 11. what differs between two scenarios -----------------------------------------------------------------------
+
+
+def test_scenario_diff_lists_resolved_differences_with_units_in_schema_order() -> None:
+    base = load_scenario(SCENARIOS / "baseline.yaml")
+    scribe = load_scenario(SCENARIOS / "ai_scribe.yaml")
+    assert scenario_diff(base, scribe) == [
+        Difference("paperwork.offload_share", 0.0, 0.25, "share"),
+        Difference("costs.tool_cost_per_clinician_month", 0.0, 150.0, "USD/clinician-month")]
+    assert scenario_diff(base, base) == []
+    changed = base.with_changes({"paperwork.note_minutes.sd": 2, "demand.patience_weeks": None,
+                                 "policies": [{"at_week": 30, "name": "cap", "set": {"workload.caseload_cap": 30}}]})
+    assert [(d.path, d.a, d.b, d.unit) for d in scenario_diff(base, changed)] == [
+        ("demand.patience_weeks", 12.0, None, "weeks"), ("paperwork.note_minutes.sd", 6.0, 2.0, "min/note"),
+        ("policies.0", ABSENT, "week 30, 'cap': workload.caseload_cap=30", "")]
+    assert scenario_diff(base, base.with_changes({"name": "x", "description": "y"})) == []  # labels, not parameters
+
+
+def test_diff_command_prints_each_difference_and_exits_0(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli.app, ["diff", str(SCENARIOS / "baseline.yaml"), str(SCENARIOS / "ai_scribe.yaml")],
+                                env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.stdout.splitlines() if "paperwork.offload_share" in line)
+    assert [cell.strip() for cell in row.split("│")[1:-1]] == ["paperwork.offload_share", "0", "0.25", "share"]
+    same = CliRunner().invoke(cli.app, ["diff", str(SCENARIOS / "baseline.yaml"), str(SCENARIOS / "baseline.yaml")])
+    assert (same.exit_code, "no parameter differs" in same.stdout) == (0, True)

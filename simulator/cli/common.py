@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shlex
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, contextmanager
@@ -25,12 +25,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from simulator.experiments.executors import ExecutorKind, open_executor
-from simulator.inputs.errors import ScenarioError
+from simulator.inputs.errors import Problem, ScenarioError
 from simulator.inputs.limits import APP_LIMITS, NO_LIMITS, Limits
-from simulator.inputs.loader import load_scenario, parse_override
-from simulator.inputs.scenario import Scenario
+from simulator.inputs.loader import LoadedScenario, parse_override, read_scenario
 
-__all__ = ["BAD_INPUT", "FAILED", "INTERRUPTED", "app", "main"]
+__all__ = ["BAD_INPUT", "FAILED", "INTERRUPTED", "app", "load", "main", "warn"]
 
 FAILED = 1  # the machine, not the input: a worker process died
 BAD_INPUT = 2
@@ -128,8 +127,9 @@ def _cell(value: object) -> str:
 
 
 def load(ctx: typer.Context, path: Path, sets: Sequence[str] | None, reps: int | None,
-          seed: int | None) -> Scenario:
-    """Load a scenario with the --set overrides, and --reps / --seed folded in as overrides too.
+         seed: int | None) -> LoadedScenario:
+    """Load a scenario with the --set overrides, and --reps / --seed folded in as overrides too; print its
+    warnings (values far outside their evidence range) on stderr.
 
     Folding them in makes the resolved scenario (written to scenario.yaml) describe the run exactly, so running
     that file again reproduces the results.
@@ -139,7 +139,15 @@ def load(ctx: typer.Context, path: Path, sets: Sequence[str] | None, reps: int |
         overrides.append(f"replications={reps}")
     if seed is not None:
         overrides.append(f"seed={seed}")
-    return load_scenario(path, overrides, limits=limits(ctx))
+    loaded = read_scenario(path, overrides, limits=limits(ctx))
+    warn(loaded.warnings)
+    return loaded
+
+
+def warn(warnings: Iterable[Problem]) -> None:
+    """Warnings go to stderr, one per line like problems, and the command goes on."""
+    for warning in warnings:
+        typer.echo(str(warning), err=True)
 
 
 def executor_for(kind: ExecutorKind, jobs: int, scheduler: str | None) -> AbstractContextManager[Executor | None]:

@@ -32,6 +32,8 @@ from simulator.cli.common import (
     progress,
 )
 from simulator.experiments.experiment import ExperimentResult, compare, run_experiment
+from simulator.inputs.diff import pairing_problems
+from simulator.inputs.errors import ScenarioError
 from simulator.inputs.loader import dump_scenario
 from simulator.outputs.files import write_comparison, write_results
 from simulator.outputs.metrics import METRICS
@@ -49,7 +51,7 @@ def run_command(ctx: typer.Context, scenario: ScenarioFile, reps: Reps = None, s
         typer.echo("note: --events writes events.csv.gz, so it needs --out; running without it", err=True)
     with errors_reported():
         prepare(out)
-        resolved = load(ctx, scenario, sets, reps, seed)
+        resolved = load(ctx, scenario, sets, reps, seed).scenario
         with executor_for(executor, jobs, scheduler) as pool, progress() as track:
             result = run_experiment(resolved, events=events and out is not None, executor=pool,
                                     progress=track(resolved.name, resolved.replications))
@@ -72,9 +74,14 @@ def compare_command(ctx: typer.Context, base: Annotated[Path, typer.Argument(met
     """
     with errors_reported():
         prepare(out)
-        base_scenario = load(ctx, base, sets, reps, seed)
+        base_loaded = load(ctx, base, sets, reps, seed)
+        base_scenario = base_loaded.scenario
         # The same seed and replication count on both sides is what pairs replication k with replication k.
-        other_scenario = load(ctx, other, sets, base_scenario.replications, base_scenario.seed)
+        other_loaded = load(ctx, other, sets, base_scenario.replications, base_scenario.seed)
+        other_scenario = other_loaded.scenario
+        unpaired = pairing_problems(base_loaded, other_loaded)  # and the same measured window
+        if unpaired:
+            raise ScenarioError(unpaired)
         with executor_for(executor, jobs, scheduler) as pool, progress() as track:
             base_result, other_result = (run_experiment(s, executor=pool, progress=track(s.name, s.replications))
                                          for s in (base_scenario, other_scenario))

@@ -27,6 +27,7 @@ from simulator.cli.common import (
     load,
     prepare,
     progress,
+    warn,
 )
 from simulator.experiments.experiment import run_experiment
 from simulator.inputs.errors import ScenarioError
@@ -62,6 +63,7 @@ def sweep_command(ctx: typer.Context,
               "command again to resume")
     with errors_reported(resume):
         sweep = load_sweep(sweep_file, limits=limits(ctx), replications=reps, overrides=sets or [])
+        warn(sweep.warnings)
         out_dir = out or Path("results") / sweep.name
         total = len(sweep.design) * sweep.replications
         typer.echo(f"{sweep.name}: {sweep.kind} design, {len(sweep.design)} points x {sweep.replications} "
@@ -104,7 +106,7 @@ def replications_command(
             wanted = [Target.parse(text) for text in targets]
         except ValueError as error:
             raise ScenarioError.single(COMMAND_LINE, None, "--target", str(error)) from None
-        resolved = load(ctx, scenario, sets, None, seed)
+        resolved = load(ctx, scenario, sets, None, seed).scenario
         with executor_for(executor, jobs, scheduler) as pool, progress() as track:
             table = sequential_replications(resolved, wanted, minimum=minimum, maximum=maximum, batch=jobs,
                                             executor=pool, progress=track(resolved.name, maximum))
@@ -128,7 +130,7 @@ def warmup_command(ctx: typer.Context, scenario: ScenarioFile, reps: Reps = None
 
     with errors_reported():
         prepare(out)
-        resolved = load(ctx, scenario, sets, reps, seed)
+        resolved = load(ctx, scenario, sets, reps, seed).scenario
         with executor_for(executor, jobs, scheduler) as pool, progress() as track:
             result = run_experiment(resolved, executor=pool, progress=track(resolved.name, resolved.replications))
         smoothed, suggested = welch(result.weekly, window=window)

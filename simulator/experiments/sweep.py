@@ -30,7 +30,7 @@ from simulator.experiments.design import DesignKind, Factor, build_design, salib
 from simulator.experiments.executors import imap_unordered, open_executor
 from simulator.experiments.experiment import run_replication
 from simulator.inputs.diagnostics import path_problem
-from simulator.inputs.errors import ScenarioError, plain_wording
+from simulator.inputs.errors import Problem, ScenarioError, plain_wording
 from simulator.inputs.levers import EVIDENCE_RANGES, TORNADO_LEVERS
 from simulator.inputs.loader import dump_scenario
 from simulator.inputs.scenario import Scenario
@@ -65,6 +65,7 @@ class Sweep:
     samples: int | None = None
     levels: int = 4
     description: str = ""
+    warnings: tuple[Problem, ...] = ()  # the base scenario's values far outside their evidence range
     design: pd.DataFrame = field(init=False)
 
     def __post_init__(self) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +23,12 @@ from simulator.inputs.diagnostics import describe_errors, path_problem, section_
 from simulator.inputs.errors import Problem, ScenarioError
 from simulator.inputs.limits import NO_LIMITS, Limits, limit_violations
 from simulator.inputs.scenario import Scenario
+from simulator.inputs.units import unit_warnings
 from simulator.inputs.yamlsource import Document, Location, read_value, read_yaml
 
 __all__ = [
     "COMMAND_LINE",
+    "LoadedScenario",
     "Problem",
     "ScenarioError",
     "apply_overrides",
@@ -35,11 +37,25 @@ __all__ = [
     "load_scenario_text",
     "parse_override",
     "read_input",
+    "read_scenario",
+    "read_scenario_text",
 ]
 
 COMMAND_LINE = "<command line>"
 MAX_FILE_BYTES = 1_000_000
 _COMMAND_LINE_AT: Location = (COMMAND_LINE, None)
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A scenario with what the loader learnt on the way: where each value was set, which files were read, and
+    the warnings (values far outside their evidence range, ``simulator.inputs.units``) the app and CLI show."""
+
+    scenario: Scenario
+    label: str  # the path as given, or the name of a text
+    where: Mapping[str, Location]  # dotted path -> (file, line) that set it last
+    files: tuple[Path, ...]  # the scenario file (none for text) and every file it extends, resolved
+    warnings: tuple[Problem, ...]
 
 
 def load_scenario(path: str | Path, overrides: Sequence[str] = (), *, allowed_root: Path | None = None,
@@ -49,16 +65,16 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = (), *, allowed_ro
     ``allowed_root`` confines every ``extends`` target to one folder (the web app passes it for uploads);
     ``limits`` refuses a scenario larger than a server allows, at the line that sets the value.
     """
+    return read_scenario(path, overrides, allowed_root=allowed_root, limits=limits).scenario
+
+
+def read_scenario(path: str | Path, overrides: Sequence[str] = (), *, allowed_root: Path | None = None,
+                  limits: Limits = NO_LIMITS) -> LoadedScenario:
+    """``load_scenario``, keeping where values were set, the files read and the warnings."""
     label, file = str(path), Path(path)
     raw = _read(file, label, (label, None), "")
     chain = (_resolved(file, label, (label, None), ""),)
     return _build(read_yaml(raw, label), label, file.parent, chain, overrides, allowed_root, limits)
-
-
-def read_input(path: str | Path) -> bytes:
-    """The bytes of an input file (a scenario or sweep file), refused as the loader refuses it: with the path
-    tried when it is missing, and without blocking on a FIFO or reading a device forever."""
-    return _read(Path(path), str(path), (str(path), None), "")
 
 
 def load_scenario_text(text: str | bytes, *, name: str = "<upload>", base_dir: Path | None = None,
@@ -68,8 +84,22 @@ def load_scenario_text(text: str | bytes, *, name: str = "<upload>", base_dir: P
 
     ``extends`` targets resolve against ``base_dir``, else ``allowed_root``, else the working directory.
     """
+    return read_scenario_text(text, name=name, base_dir=base_dir, overrides=overrides, allowed_root=allowed_root,
+                              limits=limits).scenario
+
+
+def read_scenario_text(text: str | bytes, *, name: str = "<upload>", base_dir: Path | None = None,
+                       overrides: Sequence[str] = (), allowed_root: Path | None = None,
+                       limits: Limits = NO_LIMITS) -> LoadedScenario:
+    """``load_scenario_text``, keeping where values were set, the files read and the warnings."""
     base = base_dir or allowed_root or Path.cwd()
     return _build(read_yaml(text, name), name, base, (), overrides, allowed_root, limits)
+
+
+def read_input(path: str | Path) -> bytes:
+    """The bytes of an input file (a scenario or sweep file), refused as the loader refuses it: with the path
+    tried when it is missing, and without blocking on a FIFO or reading a device forever."""
+    return _read(Path(path), str(path), (str(path), None), "")
 
 
 def parse_override(text: str) -> tuple[str, Any]:
@@ -114,15 +144,16 @@ def dump_scenario(scenario: Scenario) -> str:
 
 
 def _build(document: Document, label: str, base_dir: Path, chain: tuple[Path, ...], overrides: Sequence[str],
-           allowed_root: Path | None, limits: Limits = NO_LIMITS) -> Scenario:
-    merged = _resolve_extends(document, base_dir, chain, allowed_root)
+           allowed_root: Path | None, limits: Limits = NO_LIMITS) -> LoadedScenario:
+    merged, files = _resolve_extends(document, base_dir, chain, allowed_root)
     data, where = merged.data, dict(merged.where)
     problems = _apply_all(data, where, overrides)
     scenario = _validated(data, where, (label, None), problems)
     too_big = limit_violations(scenario, scenario.replications, limits)
     if too_big:
         raise ScenarioError(Problem(*_nearest(where, field, label), field, reason) for field, reason in too_big)
-    return scenario
+    warnings = unit_warnings(scenario, where, fallback=(label, None))
+    return LoadedScenario(scenario, label, where, files, tuple(warnings))
 
 
 def _nearest(where: Mapping[str, Location], field: str, label: str) -> Location:
@@ -148,18 +179,18 @@ def _validated(data: dict[str, Any], where: Mapping[str, Location], fallback: Lo
 
 
 def _resolve_extends(document: Document, base_dir: Path, chain: tuple[Path, ...],
-                     allowed_root: Path | None) -> Document:
-    """The document laid over its parent chain, with ``extends`` removed."""
+                     allowed_root: Path | None) -> tuple[Document, tuple[Path, ...]]:
+    """The document laid over its parent chain, with ``extends`` removed; and the chain of files read."""
     if "extends" not in document.data:
-        return document
+        return document, chain
     data = {key: value for key, value in document.data.items() if key != "extends"}
     where = {path: at for path, at in document.where.items() if path != "extends" and
              not path.startswith("extends.")}
     parent_file, label, resolved = _extends_target(document, base_dir, chain, allowed_root)
     at = document.where["extends"]
     parent = read_yaml(_read(parent_file, label, at, "extends", _symlink_hint(at[0])), label)
-    parent = _resolve_extends(parent, parent_file.parent, (*chain, resolved), allowed_root)
-    return _overlay(parent, Document(data, where))
+    parent, files = _resolve_extends(parent, parent_file.parent, (*chain, resolved), allowed_root)
+    return _overlay(parent, Document(data, where)), files
 
 
 def _extends_target(document: Document, base_dir: Path, chain: tuple[Path, ...],

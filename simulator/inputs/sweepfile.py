@@ -34,8 +34,9 @@ from simulator.experiments.sweep import Sweep, factor
 from simulator.inputs.errors import Problem, ScenarioError, plain_wording
 from simulator.inputs.frozen import Frozen
 from simulator.inputs.limits import NO_LIMITS, Limits, limit_violations, sweep_violations
-from simulator.inputs.loader import apply_overrides, load_scenario, read_input
+from simulator.inputs.loader import COMMAND_LINE, apply_overrides, parse_override, read_input, read_scenario
 from simulator.inputs.scenario import Scenario
+from simulator.inputs.units import unit_warnings
 from simulator.inputs.yamlsource import Document, Location, read_yaml
 
 __all__ = ["MAX_POINTS", "load_sweep"]
@@ -90,11 +91,13 @@ def load_sweep(path: str | Path, *, limits: Limits = NO_LIMITS, replications: in
     document = read_yaml(read_input(file), label)
     spec = _validated(document, label)
     problems: list[Problem] = []
-    base = _base(spec, file, document, problems)
-    if base is not None and overrides:
-        base = apply_overrides(base, overrides)  # problems are the command line's, raised at once
-    if base is None:
+    located = _base(spec, file, document, problems)
+    if located is None:
         raise ScenarioError(problems)
+    base, where = located
+    if overrides:
+        base = apply_overrides(base, overrides)  # problems are the command line's, raised at once
+        where |= {path: (COMMAND_LINE, None) for path, _ in map(parse_override, overrides)}
     factors = _factors(spec, base, document, problems)
     problems += _design_problems(spec, factors, document)
     if problems:
@@ -102,7 +105,8 @@ def load_sweep(path: str | Path, *, limits: Limits = NO_LIMITS, replications: in
     seed = base.seed if spec.seed is None else spec.seed
     reps = spec.replications if replications is None else replications
     sweep = Sweep(spec.name or file.stem, base, spec.design, tuple(factors), reps, seed,
-                  samples=spec.samples, levels=spec.levels, description=spec.description)
+                  samples=spec.samples, levels=spec.levels, description=spec.description,
+                  warnings=tuple(unit_warnings(base, where, fallback=(label, None))))
     too_big = sweep_violations(len(sweep.design), sweep.replications, limits)
     too_big += [("base", f"{field}: {reason}") for field, reason in limit_violations(base, 1, limits)]
     if too_big:
@@ -129,15 +133,18 @@ def _validated(document: Document, label: str) -> _SweepFile:
         raise ScenarioError(problems) from None
 
 
-def _base(spec: _SweepFile, file: Path, document: Document, problems: list[Problem]) -> Scenario | None:
+def _base(spec: _SweepFile, file: Path, document: Document,
+          problems: list[Problem]) -> tuple[Scenario, dict[str, Location]] | None:
+    """The base scenario with the sweep's ``set``, and where each of its values was set."""
     base_file = file.parent / spec.base
     if not base_file.exists():
         problems.append(Problem(*_at(document, "base"), "base", f"cannot read '{spec.base}' (relative to the sweep "
                                 f"file): no such file (looked for {os.path.abspath(base_file)})"))
         return None
-    base = load_scenario(base_file)  # its own problems are reported in its own file, with its lines
+    loaded = read_scenario(base_file)  # its own problems are reported in its own file, with its lines
+    where = {**loaded.where, **{path: _at(document, f"set.{path}") for path in spec.set}}
     try:
-        return apply_overrides(base, spec.set) if spec.set else base
+        return (apply_overrides(loaded.scenario, spec.set) if spec.set else loaded.scenario), where
     except ScenarioError as error:
         problems += [Problem(*_at(document, f"set.{p.field}"), f"set.{p.field}", p.message) for p in error.problems]
         return None
