@@ -144,9 +144,9 @@ def test_parallel_run_equals_serial_run(tiny_run: Path, tmp_path: Path) -> None:
 
 
 def test_events_flag_writes_the_event_log(tiny: Path, tmp_path: Path) -> None:
-    result = invoke("run", tiny, "--reps", 1, "--events", "--out", tmp_path)
+    result = invoke("run", tiny, "--reps", 1, "--events", "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    events = pd.read_csv(tmp_path / "events.csv.gz")
+    events = pd.read_csv(tmp_path / "out" / "events.csv.gz")
     assert {"replication", "time", "kind"} <= set(events.columns)
     assert (events["kind"] == "referral").sum() > 0
 

@@ -24,6 +24,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from simulator.cli.outdir import Claim, claim
 from simulator.experiments.executors import ExecutorKind, open_executor
 from simulator.inputs.errors import Problem, ScenarioError
 from simulator.inputs.limits import APP_LIMITS, NO_LIMITS, Limits
@@ -67,6 +68,9 @@ SchedulerOption = Annotated[str | None, typer.Option(
     help="Address of a running Dask scheduler (started with 'dask scheduler'), for --executor dask.")]
 OutDir = Annotated[Path | None, typer.Option("--out", file_okay=False, show_default=False,
                                              help="Directory to write the result files to.")]
+Force = Annotated[bool, typer.Option(
+    "--force", help="Write into an --out folder that holds files this tool did not write (replacing those of the "
+                    "same names); an input file is never overwritten.")]
 
 
 def main() -> None:
@@ -154,10 +158,16 @@ def executor_for(kind: ExecutorKind, jobs: int, scheduler: str | None) -> Abstra
     return open_executor(kind, jobs=jobs, scheduler=scheduler)
 
 
-def prepare(out: Path | None) -> None:
-    # Create the output directory before the run, so an unwritable path fails now rather than after an hour.
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
+@contextmanager
+def claimed_output(ctx: typer.Context, out: Path | None, inputs: Sequence[Path], writes: Sequence[str],
+                   force: bool) -> Iterator[Claim | None]:
+    """The output folder claimed before the run (simulator.cli.outdir), so an unwritable, foreign or busy folder
+    fails now rather than after an hour; None without --out."""
+    if out is None:
+        yield None
+        return
+    with claim(out, inputs=inputs, writes=writes, force=force, command=command_line(ctx)) as claimed:
+        yield claimed
 
 
 @contextmanager

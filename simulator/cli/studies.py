@@ -10,6 +10,7 @@ import typer
 
 from simulator.cli.common import (
     ExecutorOption,
+    Force,
     Jobs,
     OutDir,
     Reps,
@@ -18,6 +19,7 @@ from simulator.cli.common import (
     Seed,
     Sets,
     app,
+    claimed_output,
     command_line,
     console,
     errors_reported,
@@ -25,10 +27,10 @@ from simulator.cli.common import (
     frame_table,
     limits,
     load,
-    prepare,
     progress,
     warn,
 )
+from simulator.cli.outdir import PARTS, SWEEP_FILES, WARMUP_FILES, claim
 from simulator.experiments.experiment import run_experiment
 from simulator.inputs.errors import ScenarioError
 from simulator.inputs.loader import COMMAND_LINE, dump_scenario
@@ -48,7 +50,8 @@ def sweep_command(ctx: typer.Context,
                   reps: Annotated[int | None, typer.Option(
                       "--reps", min=1, show_default="the sweep file's replications",
                       help="Replications per point (for a quick, small sweep).")] = None,
-                  sets: Sets = None, executor: ExecutorOption = "local", scheduler: SchedulerOption = None) -> None:
+                  sets: Sets = None, force: Force = False, executor: ExecutorOption = "local",
+                  scheduler: SchedulerOption = None) -> None:
     """Run every point of a sweep (grid, oat, lhs, morris or sobol) and write a tidy table and its analysis.
 
     Each finished point is saved at once, so an interrupted sweep resumes where it stopped when run again (with the
@@ -68,9 +71,11 @@ def sweep_command(ctx: typer.Context,
         total = len(sweep.design) * sweep.replications
         typer.echo(f"{sweep.name}: {sweep.kind} design, {len(sweep.design)} points x {sweep.replications} "
                    f"replications -> {out_dir}", err=True)
-        with executor_for(executor, jobs, scheduler) as pool, progress() as track:
+        with claim(out_dir, inputs=sweep.files, writes=(*SWEEP_FILES, PARTS), force=force,
+                   command=command_line(ctx), stage=False), \
+                executor_for(executor, jobs, scheduler) as pool, progress() as track:
             table = run_sweep(sweep, out_dir, executor=pool, progress=track(sweep.name, total),
-                              analyses=lambda t: analyse(sweep, t), command=command_line(ctx))
+                              analyses=lambda t: analyse(sweep, t), command=command_line(ctx), force=force)
         _print_sweep(out_dir, sweep.kind, len(table))
 
 
@@ -121,7 +126,8 @@ def warmup_command(ctx: typer.Context, scenario: ScenarioFile, reps: Reps = None
                    jobs: Jobs = 1, sets: Sets = None, out: OutDir = None,
                    window: Annotated[int, typer.Option("--window", min=1, help="Half-width of Welch's moving "
                                                                                  "average, in weeks.")] = 5,
-                   executor: ExecutorOption = "local", scheduler: SchedulerOption = None) -> None:
+                   force: Force = False, executor: ExecutorOption = "local",
+                   scheduler: SchedulerOption = None) -> None:
     """Suggest warmup_weeks from weekly mean EE and headcount (Welch's plot, MSER-5 rule), warm-up included.
 
     With --out, writes the run's files and welch.csv; 'paperwork-sim report' draws the plot.
@@ -129,15 +135,20 @@ def warmup_command(ctx: typer.Context, scenario: ScenarioFile, reps: Reps = None
     from simulator.experiments.advice import welch
 
     with errors_reported():
-        prepare(out)
-        resolved = load(ctx, scenario, sets, reps, seed).scenario
-        with executor_for(executor, jobs, scheduler) as pool, progress() as track:
-            result = run_experiment(resolved, executor=pool, progress=track(resolved.name, resolved.replications))
-        smoothed, suggested = welch(result.weekly, window=window)
-        for series, week in suggested.items():
-            typer.echo(f"{series}: MSER-5 truncation at week {week}")
-        typer.echo(f"suggested warmup_weeks: {max(suggested.values())} (the scenario has {resolved.warmup_weeks})")
-        if out is not None:
-            write_results(result, out, scenario_yaml=dump_scenario(resolved), events=False,
-                          command=command_line(ctx))
-            atomic_write_frame(out / "welch.csv", smoothed)
+        loaded = load(ctx, scenario, sets, reps, seed)
+        resolved = loaded.scenario
+        with claimed_output(ctx, out, loaded.files, WARMUP_FILES, force) as claimed:
+            with executor_for(executor, jobs, scheduler) as pool, progress() as track:
+                result = run_experiment(resolved, executor=pool,
+                                        progress=track(resolved.name, resolved.replications))
+            smoothed, suggested = welch(result.weekly, window=window)
+            for series, week in suggested.items():
+                typer.echo(f"{series}: MSER-5 truncation at week {week}")
+            typer.echo(f"suggested warmup_weeks: {max(suggested.values())} (the scenario has "
+                       f"{resolved.warmup_weeks})")
+            if claimed is not None:
+                write_results(result, claimed.staging, scenario_yaml=dump_scenario(resolved), events=False,
+                              command=command_line(ctx))
+                atomic_write_frame(claimed.staging / "welch.csv", smoothed)
+                claimed.record("welch.csv")  # the manifest lists every file of the folder
+                claimed.publish()

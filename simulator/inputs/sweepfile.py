@@ -94,7 +94,7 @@ def load_sweep(path: str | Path, *, limits: Limits = NO_LIMITS, replications: in
     located = _base(spec, file, document, problems)
     if located is None:
         raise ScenarioError(problems)
-    base, where = located
+    base, where, files = located
     if overrides:
         base = apply_overrides(base, overrides)  # problems are the command line's, raised at once
         where |= {path: (COMMAND_LINE, None) for path, _ in map(parse_override, overrides)}
@@ -106,7 +106,7 @@ def load_sweep(path: str | Path, *, limits: Limits = NO_LIMITS, replications: in
     reps = spec.replications if replications is None else replications
     sweep = Sweep(spec.name or file.stem, base, spec.design, tuple(factors), reps, seed,
                   samples=spec.samples, levels=spec.levels, description=spec.description,
-                  warnings=tuple(unit_warnings(base, where, fallback=(label, None))))
+                  warnings=tuple(unit_warnings(base, where, fallback=(label, None))), files=(file.resolve(), *files))
     too_big = sweep_violations(len(sweep.design), sweep.replications, limits)
     too_big += [("base", f"{field}: {reason}") for field, reason in limit_violations(base, 1, limits)]
     if too_big:
@@ -134,8 +134,8 @@ def _validated(document: Document, label: str) -> _SweepFile:
 
 
 def _base(spec: _SweepFile, file: Path, document: Document,
-          problems: list[Problem]) -> tuple[Scenario, dict[str, Location]] | None:
-    """The base scenario with the sweep's ``set``, and where each of its values was set."""
+          problems: list[Problem]) -> tuple[Scenario, dict[str, Location], tuple[Path, ...]] | None:
+    """The base scenario with the sweep's ``set``, where each of its values was set, and the files read."""
     base_file = file.parent / spec.base
     if not base_file.exists():
         problems.append(Problem(*_at(document, "base"), "base", f"cannot read '{spec.base}' (relative to the sweep "
@@ -144,7 +144,7 @@ def _base(spec: _SweepFile, file: Path, document: Document,
     loaded = read_scenario(base_file)  # its own problems are reported in its own file, with its lines
     where = {**loaded.where, **{path: _at(document, f"set.{path}") for path in spec.set}}
     try:
-        return (apply_overrides(loaded.scenario, spec.set) if spec.set else loaded.scenario), where
+        return (apply_overrides(loaded.scenario, spec.set) if spec.set else loaded.scenario), where, loaded.files
     except ScenarioError as error:
         problems += [Problem(*_at(document, f"set.{p.field}"), f"set.{p.field}", p.message) for p in error.problems]
         return None
