@@ -28,7 +28,7 @@ from simulator.inputs.diff import ABSENT, scenario_diff
 from simulator.inputs.errors import ScenarioError
 from simulator.inputs.limits import Limits
 from simulator.inputs.loader import load_scenario, read_scenario
-from simulator.inputs.scenario import Scenario
+from simulator.inputs.schema import scenario_json_schema
 from simulator.outputs.files import atomic_write_text
 
 __all__ = ["diff_command", "report_command", "schema_command", "validate_command", "validation_report_command"]
@@ -96,7 +96,7 @@ def schema_command(out: Annotated[Path | None, typer.Option("--out", dir_okay=Fa
                    = None) -> None:
     """Print the JSON Schema of a scenario file (units, ranges and sources of every parameter)."""
     # allow_nan=False: an infinite bound must fail here rather than produce JSON that editors reject.
-    text = json.dumps(Scenario.model_json_schema(), indent=2, allow_nan=False) + "\n"
+    text = json.dumps(scenario_json_schema(), indent=2, allow_nan=False) + "\n"
     if out is None:
         typer.echo(text, nl=False)
         return
