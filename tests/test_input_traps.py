@@ -228,3 +228,17 @@ def test_diff_command_prints_each_difference_and_exits_0(tmp_path: Path) -> None
     assert [cell.strip() for cell in row.split("│")[1:-1]] == ["paperwork.offload_share", "0", "0.25", "share"]
     same = CliRunner().invoke(cli.app, ["diff", str(SCENARIOS / "baseline.yaml"), str(SCENARIOS / "baseline.yaml")])
     assert (same.exit_code, "no parameter differs" in same.stdout) == (0, True)
+
+
+# --- 11. what extends inherits ----------------------------------------------------------------------------------
+
+
+def test_a_description_is_not_inherited_through_extends(tmp_path: Path) -> None:
+    (tmp_path / "base.yaml").write_text("name: base\ndescription: The calibrated clinic.\nseed: 7\n")
+    (tmp_path / "middle.yaml").write_text("extends: base.yaml\nname: middle\n")
+    (tmp_path / "own.yaml").write_text("extends: middle.yaml\nname: own\ndescription: Mine.\n")
+    (tmp_path / "bottom.yaml").write_text("extends: own.yaml\nname: bottom\n")
+    middle, own, bottom = (load_scenario(tmp_path / f"{n}.yaml") for n in ("middle", "own", "bottom"))
+    assert (middle.description, middle.seed) == ("", 7)  # everything else is inherited
+    assert (own.description, bottom.description) == ("Mine.", "")
+    assert load_scenario(tmp_path / "base.yaml").description == "The calibrated clinic."

@@ -1,7 +1,8 @@
 """Scenario files to a validated ``Scenario``: inheritance, command-line overrides, and errors people can act on.
 
 A scenario file is read like a letter with a cover note: ``extends: baseline.yaml`` says "start from that file",
-and the child's keys are laid over the parent's (mappings merge key by key; lists and scalars replace). The
+and the child's keys are laid over the parent's (mappings merge key by key; lists and scalars replace; a
+``description`` is never inherited, since it describes its own file). The
 ``--set dotted.path=value`` overrides are laid over the result, and only then is the whole validated once. Each
 dotted path remembers the file and line that last set it, so a bad inherited value is reported in the parent
 file and a bad override as ``<command line>``.
@@ -190,7 +191,12 @@ def _resolve_extends(document: Document, base_dir: Path, chain: tuple[Path, ...]
     at = document.where["extends"]
     parent = read_yaml(_read(parent_file, label, at, "extends", _symlink_hint(at[0])), label)
     parent, files = _resolve_extends(parent, parent_file.parent, (*chain, resolved), allowed_root)
-    return _overlay(parent, Document(data, where)), files
+    merged = _overlay(parent, Document(data, where))
+    if "description" not in data:
+        # A description says what its own file represents: the base's would describe the base, not this file.
+        merged.data.pop("description", None)
+        merged.where.pop("description", None)
+    return merged, files
 
 
 def _extends_target(document: Document, base_dir: Path, chain: tuple[Path, ...],
