@@ -83,6 +83,12 @@ def test_compare_protects_both_scenarios(tiny: Path, tmp_path: Path) -> None:
     assert other.read_text() == TINY.replace("tiny", "other")
 
 
+def test_an_out_that_is_a_device_is_not_a_folder(tiny: Path) -> None:
+    if not Path("/dev/null").exists():
+        pytest.skip("no /dev/null")
+    assert_refused(invoke("run", tiny, "--reps", 1, "--out", "/dev/null"), "/dev/null: --out: is not a folder")
+
+
 # --- foreign files -----------------------------------------------------------------------------------------------
 
 

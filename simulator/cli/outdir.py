@@ -172,6 +172,8 @@ def _is_ours_in_passing(rel: Path) -> bool:
 
 def _make(out: Path) -> list[Path]:
     """Create ``out`` and its missing parents; return those created, outermost first."""
+    if out.exists() and not out.is_dir():
+        raise ScenarioError.single(str(out), None, "--out", "is not a folder; give a folder to write results to")
     missing = [p for p in (out, *out.parents) if not p.exists()]
     out.mkdir(parents=True, exist_ok=True)
     return missing[::-1]
