@@ -218,3 +218,21 @@ def test_a_second_run_into_a_busy_folder_is_refused_while_the_first_goes_on(tmp_
             first.wait()
     assert first.returncode == 130, stderr
     assert not (tmp_path / "out").exists(), "the interrupted run created the folder and wrote nothing: it is gone"
+
+
+def test_another_commands_results_are_refused_and_never_deleted_by_a_forced_run(tiny: Path, tmp_path: Path) -> None:
+    sweep = tmp_path / "sweep.yaml"
+    sweep.write_text("name: s\nbase: tiny.yaml\ndesign: grid\nreplications: 1\n"
+                     "parameters:\n  paperwork.offload_share: [0.1, 0.2]\n")
+    out = tmp_path / "out"
+    assert invoke("sweep", sweep, "--out", out).exit_code == 0
+    before = snapshot(out)
+    assert_refused(invoke("run", tiny, "--reps", 1, "--out", out), "holds the results of another kind of command")
+    assert_refused(invoke("compare", tiny, tiny, "--reps", 1, "--out", out), "another kind of command")
+    assert snapshot(out) == before
+    assert invoke("run", tiny, "--reps", 1, "--out", out, "--force").exit_code == 0
+    assert all(snapshot(out)[name] == content for name, content in before.items() if name != "manifest.json")
+    run = tmp_path / "run"
+    assert invoke("run", tiny, "--reps", 1, "--out", run).exit_code == 0
+    assert_refused(invoke("compare", tiny, tiny, "--reps", 1, "--out", run), "another kind of command (intervals.csv")
+    assert invoke("warmup", tiny, "--reps", 1, "--window", 1, "--out", run).exit_code == 0  # a run's files and more

@@ -5,15 +5,15 @@ folder; a compare's lists its sides' files too) and, for a sweep, from ``sweep.j
 
 - a file is the tool's if that record lists it (or it is the record itself, the sweep's own files next to
   ``sweep.json``, or ``report.html`` beside a record); anything else in the folder is **foreign**;
-- a folder holding foreign files is refused, unless ``--force``, which writes beside them (replacing those of
-  the same names);
+- a folder holding foreign files, or another kind of command's results (a sweep's in a run's folder), is
+  refused, unless ``--force``, which writes beside them (replacing those of the same names);
 - an **input** of the command (the scenario, each file it extends, a sweep file) is never overwritten, even with
   ``--force``;
 - one command writes a folder at a time: a lock file (``.paperwork-sim.lock``, holding the process id) refuses
   a second, and is taken over only from a process that no longer exists;
 - results are written into a hidden staging folder inside the output folder and moved into place once
-  complete (manifest last, Ctrl-C held off for those few renames); the previous run's files that the new run
-  does not write are removed, as a stale event log would pass for the new run's;
+  complete (manifest last, Ctrl-C held off for those few renames); files of the same command's previous run
+  that the new run does not write are removed, as a stale event log would pass for the new run's;
 - a refused, interrupted or failed command removes the lock and the staging folder, and the output folder too if
   it created it and it is empty.
 """
@@ -57,6 +57,7 @@ class Claim:
     out: Path
     staging: Path
     inputs: tuple[Path, ...]
+    writes: tuple[str, ...]  # the names this command writes (relative POSIX paths)
     published: bool = False
 
     def publish(self) -> list[Path]:
@@ -65,7 +66,7 @@ class Claim:
                         key=lambda rel: (rel.name == MANIFEST, -len(rel.parts)))
         for rel in staged:
             _refuse_input(self.out / rel, self.inputs)
-        stale = set(owned_files(self.out)) - {rel.as_posix() for rel in staged}
+        stale = _written_by(owned_files(self.out), (*self.writes, _REPORT)) - {rel.as_posix() for rel in staged}
         with _interrupts_deferred():
             (self.out / MANIFEST).unlink(missing_ok=True)  # the folder is incomplete until the new manifest lands
             for rel in staged:
@@ -100,7 +101,8 @@ def claim(out: Path, *, inputs: Sequence[Path], writes: Sequence[str], force: bo
         _refuse_inputs_at(out, resolved, writes)
         if not force:
             _refuse_foreign(out)
-        claimed = Claim(out, out / f"{_STAGING}{os.getpid()}-{secrets.token_hex(4)}", resolved)
+            _refuse_other_results(out, writes)
+        claimed = Claim(out, out / f"{_STAGING}{os.getpid()}-{secrets.token_hex(4)}", resolved, tuple(writes))
         if stage:
             claimed.staging.mkdir()
         yield claimed
@@ -243,6 +245,23 @@ def _refuse_input(target: Path, inputs: Sequence[Path]) -> None:
             raise ScenarioError.single(str(target.parent), None, "--out", (
                 f"the results would overwrite {target.name}, an input of this command ({path}); choose another "
                 "--out (--force never overwrites an input)"))
+
+
+def _written_by(owned: Sequence[str], writes: Sequence[str]) -> set[str]:
+    """The owned files that a command writing ``writes`` writes (a sweep's parts count as its ``parts/``)."""
+    return {name for name in owned if name in writes or (PARTS in writes and name.startswith(f"{PARTS}/"))}
+
+
+def _refuse_other_results(out: Path, writes: Sequence[str]) -> None:
+    """Refuse a folder holding another command's results (a sweep's, a compare's), which this one would neither
+    rewrite nor list, so they would turn into strays."""
+    others = sorted(set(owned_files(out)) - _written_by(owned_files(out), (*writes, _REPORT)) - {MANIFEST})
+    present = [name for name in others if (out / name).exists()]
+    if present:
+        shown = ", ".join(present[:5]) + (" and more" if len(present) > 5 else "")
+        raise ScenarioError.single(str(out), None, "--out", (
+            f"holds the results of another kind of command ({shown}); choose another --out, or give --force to "
+            "write beside them"))
 
 
 def _refuse_foreign(out: Path) -> None:
