@@ -1,4 +1,4 @@
-"""``validate``, ``schema``, ``validation-report`` and ``report``: checking files and writing documents."""
+"""``validate``, ``diff``, ``schema``, ``validation-report`` and ``report``: checking files and writing documents."""
 
 from __future__ import annotations
 
