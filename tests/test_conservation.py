@@ -100,7 +100,8 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     for path in ("staff.clinicians", "turnover.hire_ahead_positions"):
         if path in changed:
             changed[path] += changes[path]
-    policy = {"at_week": draw(st.floats(0, horizon)), "name": "random policy", "set": changed}
+    # before the horizon: a policy at or after it never takes effect, and the scenario refuses it
+    policy = {"at_week": draw(st.floats(0, horizon, exclude_max=True)), "name": "random policy", "set": changed}
     return Scenario.model_validate({**scenario.model_dump(), "policies": [policy]})
 
 
