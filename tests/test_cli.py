@@ -145,12 +145,12 @@ def test_parallel_run_equals_serial_run(tiny_run: Path, tmp_path: Path) -> None:
 
 
 def test_events_flag_writes_the_event_log_and_the_day_records(tiny: Path, tmp_path: Path) -> None:
-    result = invoke("run", tiny, "--reps", 1, "--events", "--out", tmp_path)
+    result = invoke("run", tiny, "--reps", 1, "--events", "--out", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    events = pd.read_parquet(tmp_path / "events.parquet")
+    events = pd.read_parquet(tmp_path / "out" / "events.parquet")
     assert {"replication", "time", "kind"} <= set(events.columns)
     assert (events["kind"] == "referral").sum() > 0
-    days = pd.read_parquet(tmp_path / "days.parquet")
+    days = pd.read_parquet(tmp_path / "out" / "days.parquet")
     assert list(days.columns) == ["replication", *DAY_FIELDS]
     assert days["session_min"].sum() > 0
 

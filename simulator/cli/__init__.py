@@ -1,4 +1,4 @@
-"""The command line: ``paperwork-sim run | compare | sweep | replications | warmup | report | validate | schema |
+"""The command line: ``paperwork-sim run | compare | sweep | replications | warmup | report | validate | diff | schema |
 validation-report``; also ``python -m simulator``.
 
 The top floor of the package: it loads scenarios, runs experiments and writes files, and nothing below imports it.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shlex
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager, contextmanager
@@ -24,13 +24,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from simulator.cli.outdir import Claim, claim
 from simulator.experiments.executors import ExecutorKind, open_executor
-from simulator.inputs.errors import ScenarioError
+from simulator.inputs.errors import Problem, ScenarioError
 from simulator.inputs.limits import APP_LIMITS, NO_LIMITS, Limits
-from simulator.inputs.loader import load_scenario, parse_override
-from simulator.inputs.scenario import Scenario
+from simulator.inputs.loader import LoadedScenario, parse_override, read_scenario
 
-__all__ = ["BAD_INPUT", "FAILED", "INTERRUPTED", "app", "main"]
+__all__ = ["BAD_INPUT", "FAILED", "INTERRUPTED", "app", "load", "main", "warn"]
 
 FAILED = 1  # the machine, not the input: a worker process died
 BAD_INPUT = 2
@@ -68,6 +68,9 @@ SchedulerOption = Annotated[str | None, typer.Option(
     help="Address of a running Dask scheduler (started with 'dask scheduler'), for --executor dask.")]
 OutDir = Annotated[Path | None, typer.Option("--out", file_okay=False, show_default=False,
                                              help="Directory to write the result files to.")]
+Force = Annotated[bool, typer.Option(
+    "--force", help="Write into an --out folder that holds files this tool did not write (replacing those of the "
+                    "same names); an input file is never overwritten.")]
 
 
 def main() -> None:
@@ -116,13 +119,21 @@ def frame_table(title: str, frame: pd.DataFrame) -> Table:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
         table.add_column(escape(str(column)), justify="right" if numeric else "left")
     for row in frame.itertuples(index=False):
-        table.add_row(*(fmt(v) if isinstance(v, float) else escape(str(v)) for v in row))
+        table.add_row(*(_cell(v) for v in row))
     return table
 
 
+def _cell(value: object) -> str:
+    """A table cell: numbers formatted, a missing value (None, pandas' NA) blank rather than "None"."""
+    if value is None or value is pd.NA:
+        return ""
+    return fmt(value) if isinstance(value, float) else escape(str(value))
+
+
 def load(ctx: typer.Context, path: Path, sets: Sequence[str] | None, reps: int | None,
-          seed: int | None) -> Scenario:
-    """Load a scenario with the --set overrides, and --reps / --seed folded in as overrides too.
+         seed: int | None) -> LoadedScenario:
+    """Load a scenario with the --set overrides, and --reps / --seed folded in as overrides too; print its
+    warnings (values far outside their evidence range) on stderr.
 
     Folding them in makes the resolved scenario (written to scenario.yaml) describe the run exactly, so running
     that file again reproduces the results.
@@ -132,17 +143,31 @@ def load(ctx: typer.Context, path: Path, sets: Sequence[str] | None, reps: int |
         overrides.append(f"replications={reps}")
     if seed is not None:
         overrides.append(f"seed={seed}")
-    return load_scenario(path, overrides, limits=limits(ctx))
+    loaded = read_scenario(path, overrides, limits=limits(ctx))
+    warn(loaded.warnings)
+    return loaded
+
+
+def warn(warnings: Iterable[Problem]) -> None:
+    """Warnings go to stderr, one per line like problems, and the command goes on."""
+    for warning in warnings:
+        typer.echo(str(warning), err=True)
 
 
 def executor_for(kind: ExecutorKind, jobs: int, scheduler: str | None) -> AbstractContextManager[Executor | None]:
     return open_executor(kind, jobs=jobs, scheduler=scheduler)
 
 
-def prepare(out: Path | None) -> None:
-    # Create the output directory before the run, so an unwritable path fails now rather than after an hour.
-    if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
+@contextmanager
+def claimed_output(ctx: typer.Context, out: Path | None, inputs: Sequence[Path], writes: Sequence[str],
+                   force: bool) -> Iterator[Claim | None]:
+    """The output folder claimed before the run (simulator.cli.outdir), so an unwritable, foreign or busy folder
+    fails now rather than after an hour; None without --out."""
+    if out is None:
+        yield None
+        return
+    with claim(out, inputs=inputs, writes=writes, force=force, command=command_line(ctx)) as claimed:
+        yield claimed
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""``validate``, ``schema``, ``validation-report`` and ``report``: checking files and writing documents."""
+"""``validate``, ``diff``, ``schema``, ``validation-report`` and ``report``: checking files and writing documents."""
 
 from __future__ import annotations
 
@@ -7,17 +7,31 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
+from rich.table import Table
 
-from simulator.cli.common import BAD_INPUT, Jobs, app, describe, errors_reported, limits, progress
+from simulator.cli.common import (
+    BAD_INPUT,
+    Jobs,
+    app,
+    console,
+    describe,
+    errors_reported,
+    limits,
+    load,
+    progress,
+    warn,
+)
 from simulator.experiments.experiment import run_experiment
 from simulator.experiments.validation import calibration_table, mmc_table, validation_markdown
+from simulator.inputs.diff import ABSENT, scenario_diff
 from simulator.inputs.errors import ScenarioError
 from simulator.inputs.limits import Limits
-from simulator.inputs.loader import load_scenario
-from simulator.inputs.scenario import Scenario
+from simulator.inputs.loader import load_scenario, read_scenario
+from simulator.inputs.schema import scenario_json_schema
 from simulator.outputs.files import atomic_write_text
 
-__all__ = ["report_command", "schema_command", "validate_command", "validation_report_command"]
+__all__ = ["diff_command", "report_command", "schema_command", "validate_command", "validation_report_command"]
 
 
 @app.command("validate")
@@ -39,13 +53,41 @@ def validate_command(ctx: typer.Context,
 def _problems(path: Path, limits: Limits) -> list[str]:
     """The problem lines of one scenario file (after printing "ok" if there are none)."""
     try:
-        scenario = load_scenario(path, limits=limits)
+        loaded = read_scenario(path, limits=limits)
     except ScenarioError as error:
         return str(error).splitlines()
     except OSError as error:
         return [describe(error)]
-    typer.echo(f"ok {path} ({scenario.name})")
+    typer.echo(f"ok {path} ({loaded.scenario.name})")
+    warn(loaded.warnings)  # valid, but probably not what was meant
     return []
+
+
+@app.command("diff")
+def diff_command(ctx: typer.Context, first: Annotated[Path, typer.Argument(metavar="A", show_default=False)],
+                 second: Annotated[Path, typer.Argument(metavar="B", show_default=False)]) -> None:
+    """List the resolved parameters that differ between scenarios A and B (inheritance and defaults applied)."""
+    with errors_reported():
+        a, b = (load(ctx, path, None, None, None).scenario for path in (first, second))
+    differences = scenario_diff(a, b)
+    if not differences:
+        typer.echo(f"no parameter differs between {first} and {second}")
+        return
+    table = Table(title=escape(f"{len(differences)} parameters differ"), caption="after extends and defaults; "
+                  "name and description are not compared")
+    for column in ("parameter", str(first), str(second), "unit"):
+        table.add_column(escape(column), overflow="fold")
+    for item in differences:
+        table.add_row(escape(item.path), escape(_shown(item.a)), escape(_shown(item.b)), escape(item.unit))
+    console().print(table)
+
+
+def _shown(value: object) -> str:
+    if value is ABSENT:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return json.dumps(value) if value is None or isinstance(value, bool | list) else str(value)
 
 
 @app.command("schema")
@@ -54,7 +96,7 @@ def schema_command(out: Annotated[Path | None, typer.Option("--out", dir_okay=Fa
                    = None) -> None:
     """Print the JSON Schema of a scenario file (units, ranges and sources of every parameter)."""
     # allow_nan=False: an infinite bound must fail here rather than produce JSON that editors reject.
-    text = json.dumps(Scenario.model_json_schema(), indent=2, allow_nan=False) + "\n"
+    text = json.dumps(scenario_json_schema(), indent=2, allow_nan=False) + "\n"
     if out is None:
         typer.echo(text, nl=False)
         return

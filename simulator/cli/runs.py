@@ -14,6 +14,7 @@ from rich.table import Table
 
 from simulator.cli.common import (
     ExecutorOption,
+    Force,
     Jobs,
     OutDir,
     Reps,
@@ -22,17 +23,22 @@ from simulator.cli.common import (
     Seed,
     Sets,
     app,
+    claimed_output,
     command_line,
     console,
     errors_reported,
     executor_for,
     fmt,
     load,
-    prepare,
     progress,
 )
+from simulator.cli.outdir import COMPARE_FILES, RUN_FILES, Claim
+from simulator.experiments.executors import ExecutorKind
 from simulator.experiments.experiment import ExperimentResult, compare, run_experiment
+from simulator.inputs.diff import pairing_problems
+from simulator.inputs.errors import ScenarioError
 from simulator.inputs.loader import dump_scenario
+from simulator.inputs.scenario import Scenario
 from simulator.outputs.files import LogFormat, write_comparison, write_results
 from simulator.outputs.metrics import METRICS
 
@@ -49,50 +55,62 @@ EventsFormat = Annotated[LogFormat, typer.Option(
 @app.command("run")
 def run_command(ctx: typer.Context, scenario: ScenarioFile, reps: Reps = None, seed: Seed = None, jobs: Jobs = 1,
                 sets: Sets = None, out: OutDir = None, events: EventsOption = False,
-                events_format: EventsFormat = "parquet", executor: ExecutorOption = "local",
+                events_format: EventsFormat = "parquet", force: Force = False, executor: ExecutorOption = "local",
                 scheduler: SchedulerOption = None) -> None:
     """Run a scenario's replications and print each metric's mean with its 95% confidence interval."""
     if events and out is None:
         typer.echo("note: --events writes the event log and day records to files, so it needs --out; running "
                    "without them", err=True)
     with errors_reported():
-        prepare(out)
-        resolved = load(ctx, scenario, sets, reps, seed)
-        with executor_for(executor, jobs, scheduler) as pool, progress() as track:
-            result = run_experiment(resolved, events=events and out is not None, executor=pool,
-                                    progress=track(resolved.name, resolved.replications))
-        _report_time(result)
-        console().print(_intervals_table(result))
-        if out is not None:
-            paths = write_results(result, out, scenario_yaml=dump_scenario(resolved), events=events,
-                                  log_format=events_format, command=command_line(ctx))
-            typer.echo(f"wrote {len(paths)} files to {out}", err=True)
+        loaded = load(ctx, scenario, sets, reps, seed)
+        resolved = loaded.scenario
+        with claimed_output(ctx, out, loaded.files, RUN_FILES, force) as claimed:
+            with executor_for(executor, jobs, scheduler) as pool, progress() as track:
+                result = run_experiment(resolved, events=events and out is not None, executor=pool,
+                                        progress=track(resolved.name, resolved.replications))
+            _report_time(result)
+            console().print(_intervals_table(result))
+            if claimed is not None:
+                write_results(result, claimed.staging, scenario_yaml=dump_scenario(resolved), events=events,
+                              log_format=events_format, command=command_line(ctx))
+                typer.echo(f"wrote {len(claimed.publish())} files to {out}", err=True)
 
 
 @app.command("compare")
 def compare_command(ctx: typer.Context, base: Annotated[Path, typer.Argument(metavar="BASE", show_default=False)],
                     other: Annotated[Path, typer.Argument(metavar="OTHER", show_default=False)],
                     reps: Reps = None, seed: Seed = None, jobs: Jobs = 1, sets: Sets = None,
-                    out: OutDir = None, executor: ExecutorOption = "local", scheduler: SchedulerOption = None) -> None:
+                    out: OutDir = None, force: Force = False, executor: ExecutorOption = "local",
+                    scheduler: SchedulerOption = None) -> None:
     """Run BASE and OTHER with common random numbers and print their paired differences (OTHER - BASE).
 
-    Both use BASE's seed and replications unless --seed / --reps say otherwise; --set applies to both.
+    Both use BASE's seed and replications unless --seed / --reps say otherwise; --set applies to both. Both must
+    have the same horizon_weeks and warmup_weeks (the same measured weeks), or they cannot be paired.
     """
     with errors_reported():
-        prepare(out)
-        base_scenario = load(ctx, base, sets, reps, seed)
+        base_loaded = load(ctx, base, sets, reps, seed)
         # The same seed and replication count on both sides is what pairs replication k with replication k.
-        other_scenario = load(ctx, other, sets, base_scenario.replications, base_scenario.seed)
-        with executor_for(executor, jobs, scheduler) as pool, progress() as track:
-            base_result, other_result = (run_experiment(s, executor=pool, progress=track(s.name, s.replications))
-                                         for s in (base_scenario, other_scenario))
-        table = compare(base_result, other_result)
-        console().print(_comparison_table(table, base_result, other_result))
-        if out is not None:
-            sides = {"base": (base_result, dump_scenario(base_scenario)),
-                     "other": (other_result, dump_scenario(other_scenario))}
-            paths = write_comparison(table, sides, out, command=command_line(ctx))
-            typer.echo(f"wrote {len(paths)} files to {out}", err=True)
+        other_loaded = load(ctx, other, sets, base_loaded.scenario.replications, base_loaded.scenario.seed)
+        unpaired = pairing_problems(base_loaded, other_loaded)  # and the same measured window
+        if unpaired:
+            raise ScenarioError(unpaired)
+        inputs = (*base_loaded.files, *other_loaded.files)
+        with claimed_output(ctx, out, inputs, COMPARE_FILES, force) as claimed:
+            _compare(ctx, base_loaded.scenario, other_loaded.scenario, claimed,
+                     executor=executor, jobs=jobs, scheduler=scheduler)
+
+
+def _compare(ctx: typer.Context, base: Scenario, other: Scenario, claimed: Claim | None, *, executor: ExecutorKind,
+             jobs: int, scheduler: str | None) -> None:
+    with executor_for(executor, jobs, scheduler) as pool, progress() as track:
+        base_result, other_result = (run_experiment(s, executor=pool, progress=track(s.name, s.replications))
+                                     for s in (base, other))
+    table = compare(base_result, other_result)
+    console().print(_comparison_table(table, base_result, other_result))
+    if claimed is not None:
+        sides = {"base": (base_result, dump_scenario(base)), "other": (other_result, dump_scenario(other))}
+        write_comparison(table, sides, claimed.staging, command=command_line(ctx))
+        typer.echo(f"wrote {len(claimed.publish())} files to {claimed.out}", err=True)
 
 
 def _report_time(result: ExperimentResult) -> None:

@@ -31,7 +31,7 @@ from simulator.experiments.experiment import run_replication, t_quantile
 from simulator.inputs.scenario import Scenario
 from simulator.outputs.metrics import METRICS
 
-__all__ = ["WELCH_SERIES", "Target", "half_width", "moving_average", "replications_needed",
+__all__ = ["WELCH_SERIES", "Target", "estimate_replications", "half_width", "moving_average", "replications_needed",
            "sequential_replications", "suggest_warmup", "welch"]
 
 WELCH_SERIES: tuple[str, ...] = ("ee_mean", "headcount")
@@ -89,6 +89,8 @@ def sequential_replications(scenario: Scenario, targets: Sequence[Target], *, le
                             minimum: int = 3, maximum: int = 100, batch: int = 1, jobs: int = 1,
                             executor: Executor | None = None, progress: Progress | None = None) -> pd.DataFrame:
     """Run replications 0, 1, ... in batches until every target is met (or ``maximum``); one row per target."""
+    if minimum > maximum:
+        raise ValueError(f"the minimum ({minimum}) is more than the maximum ({maximum}) number of replications")
     rows: list[dict[str, float]] = []
     with contextlib.ExitStack() as stack:
         if executor is None:
@@ -129,8 +131,29 @@ def _advice_table(summary: pd.DataFrame, targets: Sequence[Target], level: float
         rows.append({"metric": target.metric, "unit": units[target.metric],
                      "target": f"{target.value:.0%} of the mean" if target.relative else f"{target.value:g}",
                      "replications_needed": needed, "mean": float(at.mean()), "half_width": half_width(at, level),
-                     "replications_run": len(values)})
-    return pd.DataFrame(rows)
+                     "replications_run": len(values),
+                     "replications_estimated": None if needed else estimate_replications(values, target, level)})
+    # Nullable integers: a target not met is missing (blank), not NaN printed as a float
+    return pd.DataFrame(rows).astype({"replications_needed": "Int64", "replications_estimated": "Int64"})
+
+
+def estimate_replications(values: Sequence[float] | np.ndarray, target: Target, level: float = 0.95) -> int | None:
+    """How many replications the target likely needs, from those run: n = (t * s / h)^2, rounded up.
+
+    The usual planning rule (Law & Kelton, section 9.4.1) with the sample's sd ``s`` and t quantile, ``h`` the
+    target half-width (relative targets against the sample mean). An estimate only: ``s`` itself is uncertain
+    from few replications, so the sequential rule should confirm it. ``None`` if fewer than two values, or a
+    relative target of a metric whose mean is 0.
+    """
+    array = np.asarray(values, dtype=float)
+    array = array[~np.isnan(array)]
+    if len(array) < 2:
+        return None
+    wanted = target.value * abs(float(array.mean())) if target.relative else target.value
+    if not wanted > 0:
+        return None
+    spread = t_quantile(0.5 + level / 2, len(array) - 1) * float(array.std(ddof=1))
+    return max(len(array) + 1, math.ceil((spread / wanted) ** 2))
 
 
 # --- warm-up -------------------------------------------------------------------------------------------------

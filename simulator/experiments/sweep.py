@@ -30,7 +30,7 @@ from simulator.experiments.design import DesignKind, Factor, build_design, salib
 from simulator.experiments.executors import imap_unordered, open_executor
 from simulator.experiments.experiment import run_replication
 from simulator.inputs.diagnostics import path_problem
-from simulator.inputs.errors import ScenarioError, plain_wording
+from simulator.inputs.errors import Problem, ScenarioError, plain_wording
 from simulator.inputs.levers import EVIDENCE_RANGES, TORNADO_LEVERS
 from simulator.inputs.loader import dump_scenario
 from simulator.inputs.scenario import Scenario
@@ -66,6 +66,8 @@ class Sweep:
     samples: int | None = None
     levels: int = 4
     description: str = ""
+    warnings: tuple[Problem, ...] = ()  # the base scenario's values far outside their evidence range
+    files: tuple[Path, ...] = ()  # the files it was read from (sweep file, base and what it extends)
     design: pd.DataFrame = field(init=False)
 
     def __post_init__(self) -> None:
@@ -116,6 +118,8 @@ def factor(base: Scenario, path: str, *, values: Sequence[float] | None = None, 
     if isinstance(current, bool) or not isinstance(current, int | float):
         raise ValueError(f"'{path}' is not a number, so it cannot be swept (it is {type(current).__name__})")
     integer = isinstance(current, int)
+    if integer:
+        _check_whole(path, [v for v in (*(values or ()), low, high) if v is not None])
     if values is not None:
         levels_ = tuple(float(v) for v in values)
         low, high = min(levels_), max(levels_)
@@ -128,6 +132,15 @@ def factor(base: Scenario, path: str, *, values: Sequence[float] | None = None, 
     for value in (made.low, made.high, *levels_):
         _check_value(base, path, round(value) if integer else value)
     return made
+
+
+def _check_whole(path: str, given: Sequence[float]) -> None:
+    """Values a user wrote for a whole-number parameter must be whole, as a scenario file demands; only the levels
+    and samples a design generates between them are rounded."""
+    for value in given:
+        if float(value) != round(value):
+            raise ValueError(f"'{path}' takes whole numbers, so {value:g} cannot be used (a scenario file refuses it "
+                             "too); give whole numbers")
 
 
 def _range(path: str, low: float | None, high: float | None) -> tuple[float, float]:
@@ -167,13 +180,15 @@ def one_way(scenario: Scenario, levers: Sequence[str] | Mapping[str, tuple[float
 
 def run_sweep(sweep: Sweep, out_dir: Path | None = None, *, executor: Executor | None = None, jobs: int = 1,
               progress: Progress | None = None, on_point: PointDone | None = None,
-              analyses: Analyses | None = None, command: str | None = None) -> pd.DataFrame:
+              analyses: Analyses | None = None, command: str | None = None, force: bool = False) -> pd.DataFrame:
     """Run every point of ``sweep`` not yet finished in ``out_dir``; return the tidy table of all points.
+
+    A new sweep needs an empty or new ``out_dir``; ``force`` writes it beside other files.
 
     ``on_point(point)`` is called after each point's results are safely written (tests use it to interrupt).
     ``analyses(table)`` returns tables written beside the results as ``NAME.csv`` (before the manifest).
     """
-    finished = _open_directory(sweep, out_dir) if out_dir is not None else {}
+    finished = _open_directory(sweep, out_dir, force) if out_dir is not None else {}
     todo = [p for p in range(len(sweep.design)) if p not in finished]
     calls = [(sweep.scenario_at(p), p, k, sweep.seed) for p in todo for k in range(sweep.replications)]
     total, done = len(sweep.design) * sweep.replications, len(finished) * sweep.replications
@@ -251,7 +266,7 @@ def _state(sweep: Sweep) -> dict[str, Any]:
             "description": sweep.description, "version": package_version()}
 
 
-def _open_directory(sweep: Sweep, out_dir: Path) -> dict[int, pd.DataFrame]:
+def _open_directory(sweep: Sweep, out_dir: Path, force: bool = False) -> dict[int, pd.DataFrame]:
     """Claim ``out_dir`` for this sweep (or find it already claimed) and read the points finished there."""
     state_file = out_dir / SWEEP_STATE
     if state_file.exists():
@@ -260,7 +275,8 @@ def _open_directory(sweep: Sweep, out_dir: Path) -> dict[int, pd.DataFrame]:
             raise ScenarioError.single(str(out_dir), None, "--out", f"holds the results of a different sweep "
                                        f"('{held.get('sweep')}', another design, base, seed or replications); "
                                        "choose another --out, or delete the directory to start again")
-    elif out_dir.exists() and any(out_dir.iterdir()):
+    elif out_dir.exists() and not force and any(not p.name.startswith(".") for p in out_dir.iterdir()):
+        # hidden entries do not count: the command line's lock file, an editor's or the desktop's files
         raise ScenarioError.single(str(out_dir), None, "--out", "is not empty and holds no sweep; choose an empty "
                                    "or new directory")
     (out_dir / PARTS).mkdir(parents=True, exist_ok=True)

@@ -57,4 +57,4 @@ def plain_wording(message: str) -> str:
     """Pydantic's "Input should be less than or equal to 1" as "must be ≤ 1", the way problems are worded."""
     for pydantic_words, ours in _PYDANTIC_BOUNDS:
         message = message.replace(pydantic_words, ours)
-    return message
+    return message.removeprefix("Value error, ")  # pydantic's prefix for a validator's own ValueError

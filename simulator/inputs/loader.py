@@ -1,7 +1,8 @@
 """Scenario files to a validated ``Scenario``: inheritance, command-line overrides, and errors people can act on.
 
 A scenario file is read like a letter with a cover note: ``extends: baseline.yaml`` says "start from that file",
-and the child's keys are laid over the parent's (mappings merge key by key; lists and scalars replace). The
+and the child's keys are laid over the parent's (mappings merge key by key; lists and scalars replace; a
+``description`` is never inherited, since it describes its own file). The
 ``--set dotted.path=value`` overrides are laid over the result, and only then is the whole validated once. Each
 dotted path remembers the file and line that last set it, so a bad inherited value is reported in the parent
 file and a bad override as ``<command line>``.
@@ -10,8 +11,9 @@ file and a bad override as ``<command line>``.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +24,12 @@ from simulator.inputs.diagnostics import describe_errors, path_problem, section_
 from simulator.inputs.errors import Problem, ScenarioError
 from simulator.inputs.limits import NO_LIMITS, Limits, limit_violations
 from simulator.inputs.scenario import Scenario
+from simulator.inputs.units import unit_warnings
 from simulator.inputs.yamlsource import Document, Location, read_value, read_yaml
 
 __all__ = [
     "COMMAND_LINE",
+    "LoadedScenario",
     "Problem",
     "ScenarioError",
     "apply_overrides",
@@ -33,11 +37,26 @@ __all__ = [
     "load_scenario",
     "load_scenario_text",
     "parse_override",
+    "read_input",
+    "read_scenario",
+    "read_scenario_text",
 ]
 
 COMMAND_LINE = "<command line>"
 MAX_FILE_BYTES = 1_000_000
 _COMMAND_LINE_AT: Location = (COMMAND_LINE, None)
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A scenario with what the loader learnt on the way: where each value was set, which files were read, and
+    the warnings (values far outside their evidence range, ``simulator.inputs.units``) the app and CLI show."""
+
+    scenario: Scenario
+    label: str  # the path as given, or the name of a text
+    where: Mapping[str, Location]  # dotted path -> (file, line) that set it last
+    files: tuple[Path, ...]  # the scenario file (none for text) and every file it extends, resolved
+    warnings: tuple[Problem, ...]
 
 
 def load_scenario(path: str | Path, overrides: Sequence[str] = (), *, allowed_root: Path | None = None,
@@ -47,6 +66,12 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = (), *, allowed_ro
     ``allowed_root`` confines every ``extends`` target to one folder (the web app passes it for uploads);
     ``limits`` refuses a scenario larger than a server allows, at the line that sets the value.
     """
+    return read_scenario(path, overrides, allowed_root=allowed_root, limits=limits).scenario
+
+
+def read_scenario(path: str | Path, overrides: Sequence[str] = (), *, allowed_root: Path | None = None,
+                  limits: Limits = NO_LIMITS) -> LoadedScenario:
+    """``load_scenario``, keeping where values were set, the files read and the warnings."""
     label, file = str(path), Path(path)
     raw = _read(file, label, (label, None), "")
     chain = (_resolved(file, label, (label, None), ""),)
@@ -60,8 +85,22 @@ def load_scenario_text(text: str | bytes, *, name: str = "<upload>", base_dir: P
 
     ``extends`` targets resolve against ``base_dir``, else ``allowed_root``, else the working directory.
     """
+    return read_scenario_text(text, name=name, base_dir=base_dir, overrides=overrides, allowed_root=allowed_root,
+                              limits=limits).scenario
+
+
+def read_scenario_text(text: str | bytes, *, name: str = "<upload>", base_dir: Path | None = None,
+                       overrides: Sequence[str] = (), allowed_root: Path | None = None,
+                       limits: Limits = NO_LIMITS) -> LoadedScenario:
+    """``load_scenario_text``, keeping where values were set, the files read and the warnings."""
     base = base_dir or allowed_root or Path.cwd()
     return _build(read_yaml(text, name), name, base, (), overrides, allowed_root, limits)
+
+
+def read_input(path: str | Path) -> bytes:
+    """The bytes of an input file (a scenario or sweep file), refused as the loader refuses it: with the path
+    tried when it is missing, and without blocking on a FIFO or reading a device forever."""
+    return _read(Path(path), str(path), (str(path), None), "")
 
 
 def parse_override(text: str) -> tuple[str, Any]:
@@ -106,15 +145,16 @@ def dump_scenario(scenario: Scenario) -> str:
 
 
 def _build(document: Document, label: str, base_dir: Path, chain: tuple[Path, ...], overrides: Sequence[str],
-           allowed_root: Path | None, limits: Limits = NO_LIMITS) -> Scenario:
-    merged = _resolve_extends(document, base_dir, chain, allowed_root)
+           allowed_root: Path | None, limits: Limits = NO_LIMITS) -> LoadedScenario:
+    merged, files = _resolve_extends(document, base_dir, chain, allowed_root)
     data, where = merged.data, dict(merged.where)
     problems = _apply_all(data, where, overrides)
     scenario = _validated(data, where, (label, None), problems)
     too_big = limit_violations(scenario, scenario.replications, limits)
     if too_big:
         raise ScenarioError(Problem(*_nearest(where, field, label), field, reason) for field, reason in too_big)
-    return scenario
+    warnings = unit_warnings(scenario, where, fallback=(label, None))
+    return LoadedScenario(scenario, label, where, files, tuple(warnings))
 
 
 def _nearest(where: Mapping[str, Location], field: str, label: str) -> Location:
@@ -140,17 +180,23 @@ def _validated(data: dict[str, Any], where: Mapping[str, Location], fallback: Lo
 
 
 def _resolve_extends(document: Document, base_dir: Path, chain: tuple[Path, ...],
-                     allowed_root: Path | None) -> Document:
-    """The document laid over its parent chain, with ``extends`` removed."""
+                     allowed_root: Path | None) -> tuple[Document, tuple[Path, ...]]:
+    """The document laid over its parent chain, with ``extends`` removed; and the chain of files read."""
     if "extends" not in document.data:
-        return document
+        return document, chain
     data = {key: value for key, value in document.data.items() if key != "extends"}
     where = {path: at for path, at in document.where.items() if path != "extends" and
              not path.startswith("extends.")}
     parent_file, label, resolved = _extends_target(document, base_dir, chain, allowed_root)
-    parent = read_yaml(_read(parent_file, label, document.where["extends"], "extends"), label)
-    parent = _resolve_extends(parent, parent_file.parent, (*chain, resolved), allowed_root)
-    return _overlay(parent, Document(data, where))
+    at = document.where["extends"]
+    parent = read_yaml(_read(parent_file, label, at, "extends", _symlink_hint(at[0])), label)
+    parent, files = _resolve_extends(parent, parent_file.parent, (*chain, resolved), allowed_root)
+    merged = _overlay(parent, Document(data, where))
+    if "description" not in data:
+        # A description says what its own file represents: the base's would describe the base, not this file.
+        merged.data.pop("description", None)
+        merged.where.pop("description", None)
+    return merged, files
 
 
 def _extends_target(document: Document, base_dir: Path, chain: tuple[Path, ...],
@@ -179,19 +225,55 @@ def _resolved(path: Path, label: str, at: Location, field: str) -> Path:
         raise ScenarioError.single(at[0], at[1], field, f"cannot use the path '{label}': {error}") from None
 
 
-def _read(path: Path, label: str, at: Location, field: str) -> bytes:
-    """The file's bytes; problems are reported at ``at``, the place that named the file."""
+def _read(path: Path, label: str, at: Location, field: str, hint: str = "") -> bytes:
+    """The file's bytes; problems are reported at ``at``, the place that named the file.
+
+    Opened without blocking and checked after opening: a FIFO must not wait for a writer, /dev/zero must not be
+    read forever, and a path swapped between a check and the open is still caught.
+    """
     try:
-        if not path.is_file():  # also refuses devices and fifos, which could block or never end
-            raise ScenarioError.single(at[0], at[1], field, f"cannot read '{label}': no such file")
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise ScenarioError.single(at[0], at[1], field, f"cannot read '{label}': no such file (looked for "
+                                   f"{os.path.abspath(path)}{hint})") from None
     except (OSError, ValueError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise ScenarioError.single(at[0], at[1], field, f"cannot read '{label}': {reason}") from None
+    kind = _not_a_file(os.fstat(fd).st_mode)
+    if kind:
+        os.close(fd)
+        raise ScenarioError.single(at[0], at[1], field, f"cannot read '{label}': {kind}")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            raise ScenarioError.single(at[0], at[1], field, f"cannot read '{label}': {error.strerror}") from None
     if len(raw) > MAX_FILE_BYTES:
         raise ScenarioError.single(at[0], at[1], field, f"'{label}' is larger than {MAX_FILE_BYTES:,} bytes")
     return raw
+
+
+def _not_a_file(mode: int) -> str:
+    """What the path is instead of a regular file ("" for a regular file)."""
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "is a directory, not a scenario file"
+    what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "something else")
+    return f"is not a regular file but {what}"
+
+
+def _symlink_hint(naming: str) -> str:
+    """Why a relative ``extends`` is not found beside a symlinked scenario's target (it is looked for beside the
+    link, like every relative path in the file)."""
+    try:
+        target = Path(naming).resolve() if Path(naming).is_symlink() else None
+    except (OSError, RuntimeError):
+        return ""
+    if target is None:
+        return ""
+    return f", beside the link '{naming}', not beside its target {target}"
 
 
 def _overlay(parent: Document, child: Document) -> Document:

@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from simulator.inputs.frozen import Frozen
+
 __all__ = [
     "Burnout",
     "Climate",
@@ -40,7 +42,7 @@ def param(default: Any, *, unit: str, source: str, description: str, ge: float |
                  json_schema_extra={"unit": unit, "source": source})
 
 
-class _Frozen(BaseModel):
+class _Frozen(Frozen):  # Frozen refuses true/false where a number belongs
     model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
 
 
@@ -393,6 +395,9 @@ class Scenario(_Frozen):
             raise ValueError(f"warmup_weeks ({self.warmup_weeks}) must be less than horizon_weeks "
                              f"({self.horizon_weeks})")
         for index, policy in enumerate(self.policies):
+            if policy.at_week >= self.horizon_weeks:  # it would validate, save and report, and never happen
+                raise ValueError(f"policies.{index}.at_week: week {policy.at_week:g} is not before the end of the "
+                                 f"run (horizon_weeks {self.horizon_weeks}), so the policy would never take effect")
             # A policy must leave a valid scenario behind; checking now means a bad value fails at load time,
             # with its line, instead of at week N of a run. The message starts with the dotted location so the
             # loader can point at the line.

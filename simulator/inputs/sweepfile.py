@@ -21,27 +21,33 @@ every problem at once, a did-you-mean for a misspelt parameter. An annotated exa
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 
 from simulator.experiments.design import DesignKind, Factor
 from simulator.experiments.sweep import Sweep, factor
 from simulator.inputs.errors import Problem, ScenarioError, plain_wording
+from simulator.inputs.frozen import Frozen
 from simulator.inputs.limits import NO_LIMITS, Limits, limit_violations, sweep_violations
-from simulator.inputs.loader import MAX_FILE_BYTES, apply_overrides, load_scenario
+from simulator.inputs.loader import COMMAND_LINE, apply_overrides, parse_override, read_input, read_scenario
 from simulator.inputs.scenario import Scenario
+from simulator.inputs.units import unit_warnings
 from simulator.inputs.yamlsource import Document, Location, read_yaml
 
 __all__ = ["MAX_POINTS", "load_sweep"]
 
 MAX_POINTS = 100_000  # a grid's size multiplies quickly; past this a typo is likelier than intent
 _SAMPLED = ("lhs", "morris", "sobol")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _Frozen(Frozen):
+    pass
 
 
 class _Parameter(_Frozen):
@@ -63,31 +69,44 @@ class _SweepFile(_Frozen):
     levels: int = Field(4, ge=2, le=100)
     parameters: dict[str, _Parameter] = Field(min_length=1)
 
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, name: str | None) -> str | None:
+        # The name becomes the folder results/NAME: '../../x' or '/tmp/x' would write anywhere.
+        if name is not None and not _PLAIN_NAME.fullmatch(name):
+            raise ValueError("must be a plain name of letters, digits, '-', '_' and '.', starting with a letter or "
+                             f"digit (it names the results folder results/NAME; got {name!r})")
+        return name
 
-def load_sweep(path: str | Path, *, limits: Limits = NO_LIMITS) -> Sweep:
+
+def load_sweep(path: str | Path, *, limits: Limits = NO_LIMITS, replications: int | None = None,
+               overrides: Sequence[str] = ()) -> Sweep:
     """Read and check a sweep file; ``ScenarioError`` lists every problem with its line.
 
-    ``limits`` refuses a sweep (or a base scenario) larger than a server allows.
+    ``limits`` refuses a sweep (or a base scenario) larger than a server allows. ``replications`` replaces the
+    file's, and ``overrides`` (``--set PATH=VALUE``) apply to the base after the file's ``set``; both change the
+    sweep's identity, so a resumed sweep with other values is refused as a different sweep.
     """
     label, file = str(path), Path(path)
-    if not file.is_file():
-        raise ScenarioError.single(label, None, "", "cannot read the sweep file: no such file")
-    raw = file.read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
-        raise ScenarioError.single(label, None, "", f"larger than {MAX_FILE_BYTES:,} bytes")
-    document = read_yaml(raw, label)
+    document = read_yaml(read_input(file), label)
     spec = _validated(document, label)
     problems: list[Problem] = []
-    base = _base(spec, file, document, problems)
-    if base is None:
+    located = _base(spec, file, document, problems)
+    if located is None:
         raise ScenarioError(problems)
+    base, where, files = located
+    if overrides:
+        base = apply_overrides(base, overrides)  # problems are the command line's, raised at once
+        where |= {path: (COMMAND_LINE, None) for path, _ in map(parse_override, overrides)}
     factors = _factors(spec, base, document, problems)
     problems += _design_problems(spec, factors, document)
     if problems:
         raise ScenarioError(problems)
     seed = base.seed if spec.seed is None else spec.seed
-    sweep = Sweep(spec.name or file.stem, base, spec.design, tuple(factors), spec.replications, seed,
-                  samples=spec.samples, levels=spec.levels, description=spec.description)
+    reps = spec.replications if replications is None else replications
+    sweep = Sweep(spec.name or file.stem, base, spec.design, tuple(factors), reps, seed,
+                  samples=spec.samples, levels=spec.levels, description=spec.description,
+                  warnings=tuple(unit_warnings(base, where, fallback=(label, None))), files=(file.resolve(), *files))
     too_big = sweep_violations(len(sweep.design), sweep.replications, limits)
     too_big += [("base", f"{field}: {reason}") for field, reason in limit_violations(base, 1, limits)]
     if too_big:
@@ -114,15 +133,18 @@ def _validated(document: Document, label: str) -> _SweepFile:
         raise ScenarioError(problems) from None
 
 
-def _base(spec: _SweepFile, file: Path, document: Document, problems: list[Problem]) -> Scenario | None:
+def _base(spec: _SweepFile, file: Path, document: Document,
+          problems: list[Problem]) -> tuple[Scenario, dict[str, Location], tuple[Path, ...]] | None:
+    """The base scenario with the sweep's ``set``, where each of its values was set, and the files read."""
     base_file = file.parent / spec.base
-    if not base_file.is_file():
+    if not base_file.exists():
         problems.append(Problem(*_at(document, "base"), "base", f"cannot read '{spec.base}' (relative to the sweep "
-                                "file): no such file"))
+                                f"file): no such file (looked for {os.path.abspath(base_file)})"))
         return None
-    base = load_scenario(base_file)  # its own problems are reported in its own file, with its lines
+    loaded = read_scenario(base_file)  # its own problems are reported in its own file, with its lines
+    where = {**loaded.where, **{path: _at(document, f"set.{path}") for path in spec.set}}
     try:
-        return apply_overrides(base, spec.set) if spec.set else base
+        return (apply_overrides(loaded.scenario, spec.set) if spec.set else loaded.scenario), where, loaded.files
     except ScenarioError as error:
         problems += [Problem(*_at(document, f"set.{p.field}"), f"set.{p.field}", p.message) for p in error.problems]
         return None

@@ -17,6 +17,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from simulator.inputs.errors import Problem, ScenarioError
+from simulator.inputs.yamlbudget import Budget
 
 __all__ = ["MAX_CHARS", "MAX_DEPTH", "MAX_NODES", "Document", "Location", "read_value", "read_yaml"]
 
@@ -128,7 +129,9 @@ def _rescan_own_limits(text: str, file: str, field: str) -> None:
 def _scan(text: str, file: str, field: str, *, loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = _LOADER
           ) -> None:
     depth = documents = 0
+    budget = Budget(file, field, MAX_NODES, MAX_DEPTH)
     for event in yaml.parse(text, Loader=loader):
+        budget.see(event)
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
@@ -159,8 +162,9 @@ class _Walker:
         self.nodes += 1
         if self.nodes > MAX_NODES or depth > MAX_DEPTH:
             # Named by its top-level key: the path inside a runaway expansion is noise.
+            # A backstop: the event scan (yamlbudget) refuses such documents first, at the line responsible.
             raise ScenarioError.single(self.file, _line(node), path.split(".")[0], f"the document expands to more than "
-                                       f"{MAX_NODES:,} values or {MAX_DEPTH} levels (too many aliases?)")
+                                       f"{MAX_NODES:,} values or {MAX_DEPTH} levels")
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
         if node.tag not in (_MAP_TAG, _SEQ_TAG):
