@@ -90,7 +90,8 @@ def refused(folder: Path, *fragments: str) -> None:
 
 def test_a_garbage_row_in_the_summary_is_refused_at_its_line(folders: Path, tmp_path: Path) -> None:
     run = copy(folders, "run", tmp_path)
-    replace_line(run / "summary.csv", 3, lambda line: set_field(line, 4, "oops"))
+    replace_line(run / "summary.csv", 3, lambda line: set_field(line, 1 + [m.name for m in METRICS].index("ee_mean"),
+                                                                "oops"))
     refused(run, "summary.csv:3: ee_mean: 'oops' is not a number")
 
 
@@ -117,7 +118,8 @@ def test_a_weekly_table_cut_at_a_line_boundary_is_refused(folders: Path, tmp_pat
 
 def test_a_value_outside_its_possible_range_is_refused(folders: Path, tmp_path: Path) -> None:
     run = copy(folders, "run", tmp_path)
-    replace_line(run / "summary.csv", 2, lambda line: set_field(line, 5, "1.7"))  # ee_high_share, a share
+    column = 1 + [m.name for m in METRICS].index("ee_high_share")  # after replication; a share
+    replace_line(run / "summary.csv", 2, lambda line: set_field(line, column, "1.7"))
     refused(run, "summary.csv:2: ee_high_share: '1.7' is outside the possible range 0 to 1 (share)")
 
 
