@@ -253,7 +253,7 @@ def test_a_precomputed_scenario_diff_is_shown_in_a_comparison(folders: Path) -> 
     page = build_report(folders / "cmp", inline_js=False, scenario_diff=diff)
     assert "What differs between the two scenarios" in page
     assert "paperwork.offload_share" in tables(page)
-    assert "What differs" not in build_report(folders / "cmp", inline_js=False)
+    assert "parameter path" in tables(page)  # the given table, not one computed from the files
 
 
 def test_the_inlined_javascript_is_the_vega_lite_altair_writes_for(folders: Path) -> None:
@@ -295,3 +295,12 @@ def test_the_report_fits_a_1280_pixel_screen_and_draws_every_chart_offline(folde
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         browser.close()
     assert overflow <= 0  # a wide table scrolls inside its box; the page itself never needs a sideways scroll
+
+
+def test_a_comparison_shows_what_differs_instead_of_both_scenarios_in_full(folders: Path) -> None:
+    page = build_report(folders / "cmp", inline_js=False)
+    assert "What differs between the two scenarios" in page
+    shown = tables(page)
+    assert "paperwork.offload_share" in shown  # the one parameter the two files set differently
+    assert "staff.clinicians" not in shown  # the same in both: not listed
+    assert page.count("Scenario: ") == 1  # one scenario in full, not two
