@@ -6,6 +6,7 @@
 * The outputs section (1.2) documents exactly the summary metrics of ``METRICS``, the weekly columns, the event kinds
   and the day-record fields, and names no other output in backticks.
 * The random streams of section 5.2 and the calibration bands of section 7 are those in the code.
+* The README's sections on the model and the evidence name only existing parameters and metrics.
 
 Pure text checks and one subprocess: no simulation runs.
 """
@@ -29,6 +30,7 @@ from simulator.outputs.metrics import METRICS
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_MD = ROOT / "docs" / "model.md"
+README = ROOT / "README.md"
 _FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _TABLE_NAME = re.compile(r"^\| `([^`]+)`((?:, `[^`]+`)*) \|", re.MULTILINE)
@@ -106,6 +108,14 @@ def test_every_dotted_parameter_path_in_the_text_exists(document: str) -> None:
     assert len(named) >= 60, sorted(named)  # the check is not vacuous: the prose names most parameters
     unknown = sorted(named - _parameter_paths())
     assert not unknown, f"docs/model.md names parameters the schema does not have: {unknown}"
+
+
+def test_the_readme_model_sections_name_only_existing_parameters_and_metrics() -> None:
+    readme = README.read_text(encoding="utf-8")
+    text = _section(readme, "## The model in a paragraph") + _section(readme, "## The evidence and its limits")
+    assert sorted(_dotted_paths(text) - _parameter_paths()) == []
+    metric_like = {name for name in _CODE_SPAN.findall(text) if re.fullmatch(r"[a-z]+(?:_[a-z0-9]+){2,}", name)}
+    assert sorted(metric_like - {metric.name for metric in METRICS}) == []
 
 
 def test_the_path_check_sees_paths_in_spans_and_blocks_but_not_file_names() -> None:
