@@ -135,7 +135,7 @@ def exodus(load: Any) -> tuple[ExperimentResult, ExperimentResult]:
 
 
 def _after_squeeze(result: ExperimentResult, column: str) -> pd.Series:
-    weekly = result.weekly[result.weekly.week >= 104]  # a year after the squeeze of week 52
+    weekly = result.weekly[result.weekly.week >= 130]  # a year after the squeeze of week 78
     return weekly.groupby("replication")[column].mean()
 
 
