@@ -106,6 +106,24 @@ def test_no_after_hours(load: Loader, baseline: ExperimentResult) -> None:
     assert after.other_mean < 0.05
     assert after.other_mean < 0.01 * after.base_mean
     higher(table, "late_note_share")
+    # Money follows the paperwork (issue 18): notes that are never written are never billed, so the margin falls.
+    higher(table, "revenue_unbilled")
+    lower(table, "net_margin")
+
+
+def test_toxic_climate_raises_exhaustion_and_turnover(load: Loader, baseline: ExperimentResult) -> None:
+    table = effects(load, baseline, "toxic_climate.yaml")
+    higher(table, "ee_mean")
+    higher(table, "turnover_rate_annual")
+
+
+def test_restoring_control_brings_exhaustion_and_turnover_down(load: Loader, once: Once) -> None:
+    toxic = once("effects-toxic", lambda: _run(load("toxic_climate.yaml").with_changes(SHORT), REPLICATIONS))
+    restored = _run(load("restore_control.yaml").with_changes(SHORT), REPLICATIONS)
+    table = compare(toxic, restored).set_index("metric")
+    # The policy takes effect in week 52: halfway through the shortened run's measured window.
+    lower(table, "ee_mean")
+    lower(table, "turnover_rate_annual")
 
 
 def test_better_climate(load: Loader, baseline: ExperimentResult) -> None:

@@ -78,6 +78,23 @@ class Workload(Section):
     intake_session_minutes: float = param(
         60, unit="min", ge=10, le=240, source="[G] CPT 90791 typically 45-60 min",
         description="Length of the intake (diagnostic evaluation) session.")
+    overbooking: float = param(
+        1.0, unit="share of expected no-shows", ge=0, le=2,
+        source="assumption (a policy lever, range 0-1.5): agencies size caseloads for the attendance they expect",
+        description="How far caseloads are inflated to cover no-shows: 1 books enough clients for the attended "
+                    "sessions to meet the productivity target on average; 0 books as if every client came (the "
+                    "clinician falls short by the no-show rate); above 1, more than the no-shows free, so a week "
+                    "when everyone comes runs over.")
+    below_target_strain: float = param(
+        1.0, unit="strain points per workday per unit shortfall", ge=0, le=54,
+        source="assumption (range 0-5); direction [V] Herschell 2020 (productivity requirements among the reasons "
+               "practitioners gave for leaving)",
+        description="Productivity with consequences: at each monthly review, a clinician whose attended session "
+                    "time fell short of the target by more than the tolerance carries this much extra strain on "
+                    "every workday of the next month, times the shortfall (a 20% shortfall: a fifth of it).")
+    productivity_tolerance: float = param(
+        0.05, unit="share of the target", ge=0, le=1, source="assumption",
+        description="Shortfall below the productivity target that a monthly review lets pass.")
     coverage: Literal["colleagues", "waitlist"] = Field(
         "colleagues", description="Who covers for a clinician who leaves: colleagues take the departing "
         "clinician's clients and carry bigger caseloads while the post is vacant, up to the overload limit "
@@ -182,3 +199,22 @@ class Costs(Section):
     tool_cost_per_clinician_month: float = param(0, unit="USD/clinician-month", ge=0, le=1e5,
                                                  source="assumption (scribe or AI licence)",
                                                  description="Cost of a documentation tool per clinician.")
+    claim_window_days: float | None = param(
+        90, unit="days after the session", ge=1, le=730,
+        source="[S] 42 CFR 447.45(d): Medicaid claims within 12 months of service; [G] billing guides: managed-care "
+               "plans often allow 90 days, Texas Medicaid 95 (range 90-365)",
+        description="A session is billed when its progress note (an intake: its assessment) is complete; "
+                    "documentation finished more than this many days after the session is too late to bill, and "
+                    "documentation written off is never billed (null = no limit).")
+    claim_denial_rate: float = param(
+        0.10, unit="share of claims", ge=0, le=0.9,
+        source="[G] behavioral-health billing guides: 5-20% of claims denied; [S] KFF: 19% of in-network "
+               "HealthCare.gov claims denied in 2023, all services (range 0.05-0.20)",
+        description="Share of the billed claims denied for reasons other than documentation (eligibility, "
+                    "authorization, coding) and never paid.")
+    overhead_per_position_annual: float = param(
+        65000, unit="USD/funded position-year", ge=0, le=1e7,
+        source="assumption (range 30,000-90,000): set so that the baseline agency runs close to break-even",
+        description="Everything but clinician and admin pay, per funded clinician position: benefits beyond the "
+                    "loaded salary, supervisors and management, psychiatry, billing, rent, IT and the record "
+                    "system. Paid whether the post is filled or vacant.")

@@ -27,7 +27,7 @@ class Burnout(Section):
                                      source="[S] MBI manual summaries: high EE >= 27",
                                      description="Cut-off for 'high emotional exhaustion'.")
     ee_per_load_hour: float = param(
-        0.32, unit="strain points per weighted hour", ge=0, le=10,
+        0.30, unit="strain points per weighted hour", ge=0, le=10,
         source="assumption: calibrated to steady-state mean EE 21 and 40% high EE [V O'Connor 2018]",
         description="Daily strain (on the MBI-EE scale) accrued per weighted hour of work.")
     ee_time_constant_weeks: float = param(
@@ -130,14 +130,45 @@ class Climate(Section):
     supervisor_support: float = param(
         0.5, unit="0-1 scale", ge=0, le=1,
         source="assumption (0.5 = neutral); mechanism [V] Fukui 2019, Dishop 2019",
-        description="Quality of supervision and support.")
+        description="Quality of supervision and support that leadership provides: the level the agency's climate "
+                    "returns to after departures erode it.")
     support_recovery_gain: float = param(0.6, unit="multiplier per unit support", ge=0, le=5,
                                          source="assumption",
                                          description="Recovery rate x (1 + gain x (support - 0.5)).")
     support_turnover_buffer: float = param(
         0.6, unit="share per unit support", ge=0, le=2, source="assumption; direction [V] Green 2013, Dishop 2019",
         description="Excess burnout hazard x (1 - buffer x (support - 0.5)).")
-    conflict_incidents_per_year: float = param(2, unit="per clinician-year", ge=0, le=100, source="assumption",
-                                               description="Bullying or interference incidents.")
+    conflict_incidents_per_year: float = param(
+        2, unit="per clinician-year", ge=0, le=100, source="assumption",
+        description="Conflict incidents with non-clinical staff or management (bullying, interference with "
+                    "schedules), each a strain event.")
+    job_control: float = param(
+        0.5, unit="0-1 scale", ge=0, le=1,
+        source="assumption (0.5 = neutral); mechanism [V] Aronsson et al. 2017, systematic review: higher job "
+               "control, lower emotional exhaustion (moderately strong evidence)",
+        description="Who decides a clinician's schedule and workflow: 0 = non-clinical staff (a front desk or "
+                    "scheduling office) book, move and fill sessions; 1 = clinicians do.")
+    control_strain_buffer: float = param(
+        0.4, unit="share per unit control", ge=0, le=1.9, source="assumption (range 0-0.8); direction [V] Aronsson "
+        "2017", description="Strain per load hour x (1 - buffer x (job_control - 0.5)).")
+    clinician_voice: float = param(
+        0.5, unit="0-1 scale", ge=0, le=1, source="assumption (0.5 = neutral)",
+        description="Clinicians' participation in the agency's decisions (productivity rules, paperwork, "
+                    "schedules).")
+    voice_turnover_buffer: float = param(
+        0.4, unit="share per unit voice", ge=0, le=1.9,
+        source="assumption (range 0-0.8): participation in decisions as a job resource that lowers the wish to "
+               "leave (direction only; no figure found)",
+        description="Base resignation hazard x (1 - buffer x (clinician_voice - 0.5)).")
+    turnover_erosion: float = param(
+        0.5, unit="climate points per share of posts departing", ge=0, le=10,
+        source="assumption (range 0-2); direction [S] Felps 2009 (colleagues' leaving spreads), [V] Fukui 2019 "
+               "(support buffers exhaustion)",
+        description="Climate that worsens as colleagues leave: each departure lowers the agency's climate (the "
+                    "support clinicians feel, 0-1) by this much times 1 / funded posts.")
+    climate_repair_weeks: float = param(
+        26, unit="weeks", gt=0, le=520, source="assumption (range 8-104)",
+        description="Time constant with which the climate returns to the level leadership sets "
+                    "(supervisor_support).")
     conflict_ee_shock: float = param(3, unit="strain points", ge=0, le=54, source="assumption",
                                      description="Strain added by each conflict incident.")

@@ -16,11 +16,13 @@ import simpy
 from simulator.inputs.scenario import Scenario
 from simulator.model import staffing
 from simulator.model.admin import AdminPool
+from simulator.model.burnout import Strain
 from simulator.model.caseload import caseload_goal
 from simulator.model.clients import Client, Status, Waitlist
 from simulator.model.clinician import Clinician
 from simulator.model.diary import DAY_START, first_workday_after, next_workday
 from simulator.model.events import EventLog, Kind
+from simulator.model.leaving import Hazard
 from simulator.model.paperwork import TASKS, TaskKind
 from simulator.model.rules import Rules
 from simulator.model.schedule import Schedule
@@ -71,6 +73,13 @@ class Agency:
         self.admin = AdminPool(self.schedule, self.join_waitlist, capacity=max(1, self.rules.admin_staff),
                                service_days=self.rules.admin_days)
         self.recruitments: list[simpy.Process] = []  # vacancies being recruited for, oldest first
+        # The climate clinicians feel (0-1): leadership's support, eroded by departures, repairing over months
+        # (``update_climate``); it sets how fast strain recovers and how far support buffers the wish to leave.
+        self.climate = scenario.climate.supervisor_support
+        self._climate_at = 0.0  # when it was last brought up to date
+        self._climate_built = self.climate  # the climate ``strain`` and ``hazard`` were built for
+        self.strain = self.rules.strain  # the strain and hazard formulas in today's climate
+        self.hazard = self.rules.hazard
         self._clinician_ids = 0
         self._client_ids = 0
 
@@ -116,7 +125,9 @@ class Agency:
 
     def start_of_day(self) -> None:
         """How many posts stand empty this morning (their holders gone, or working out notice: the new clients
-        they would have taken go to colleagues), and so the caseload goal and everyone's wish to leave."""
+        they would have taken go to colleagues), and so the caseload goal and everyone's wish to leave; and the
+        climate today."""
+        self.update_climate()
         staying = sum(not c.notice for c in self.clinicians.values())
         empty = max(0, self.rules.positions - staying)
         self.empty_share = empty / self.rules.positions
@@ -282,9 +293,35 @@ class Agency:
         clinician.add_task(TaskKind.DISCHARGE_SUMMARY, math.floor(now))
         self.slots_opened(clinician)
 
-    # -- staffing --------------------------------------------------------------------------------------------
+    # -- staffing and climate ---------------------------------------------------------------------------------
     def resign(self, clinician: Clinician) -> None:
         staffing.resign(self, clinician)
+
+    def erode_climate(self) -> None:
+        """A colleague has left: the climate worsens by ``climate.turnover_erosion`` / funded posts."""
+        self.update_climate()
+        loss = self.params.climate.turnover_erosion / max(1, self.rules.positions)
+        self.climate = max(0.0, self.climate - loss)
+        self.update_climate()
+
+    def update_climate(self, *, rebuild: bool = False) -> None:
+        """Bring the climate up to date: it returns toward leadership's level exponentially, with the time constant
+        ``climate.climate_repair_weeks``. The strain and hazard formulas are rebuilt when it has moved by more than
+        a thousandth since they were last built (or ``rebuild``: the parameters changed)."""
+        c = self.params.climate
+        now = self.schedule.now
+        level = c.supervisor_support
+        if self.climate != level:
+            keep = math.exp(-(now - self._climate_at) / (7.0 * c.climate_repair_weeks))
+            self.climate = level + (self.climate - level) * keep
+            if abs(self.climate - level) < 1e-6:
+                self.climate = level
+        self._climate_at = now
+        if rebuild or abs(self.climate - self._climate_built) > 1e-3 or (
+                self.climate == level and self._climate_built != level):
+            self._climate_built = self.climate
+            self.strain = Strain.of(self.params.burnout, c, climate=self.climate)
+            self.hazard = Hazard.of(self.params, self.climate)
 
     # -- audits and policies ---------------------------------------------------------------------------------
     def audits(self) -> Generator[simpy.Event, Any, None]:
@@ -325,6 +362,7 @@ class Agency:
         """A timed policy: the new parameters apply from now on."""
         self.params = self.params.after_policy(changes)
         self.rules = Rules.of(self.params)
+        self.update_climate(rebuild=True)
         if self.rules.admin_step:  # switched off, the pool finishes what it holds and takes nothing new
             self.admin.resize(max(1, self.rules.admin_staff), self.rules.admin_days)
         self.log.add(self.schedule.now, Kind.POLICY, value=index)

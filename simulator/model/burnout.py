@@ -26,7 +26,7 @@ from typing import Final
 
 from simulator.inputs.scenario import Burnout, Climate
 
-__all__ = ["EE_MAX", "WORKDAYS_PER_YEAR", "Strain", "clip_ee", "recovery_multiplier"]
+__all__ = ["EE_MAX", "WORKDAYS_PER_YEAR", "Strain", "clip_ee", "control_multiplier", "recovery_multiplier"]
 
 EE_MAX: Final = 54.0
 WORKDAYS_PER_YEAR: Final = 5 * 365.25 / 7
@@ -48,11 +48,14 @@ class Strain:
     efficiency_loss: float
 
     @classmethod
-    def of(cls, b: Burnout, c: Climate | None = None) -> Strain:
-        """``c`` sets the speed of recovery; without it, the neutral climate's (multiplier 1)."""
-        rate = b.recovery_per_rest_hour * (1.0 if c is None else recovery_multiplier(c))
+    def of(cls, b: Burnout, c: Climate | None = None, *, climate: float | None = None) -> Strain:
+        """``c`` sets the speed of recovery (from the support of ``climate``, the agency's climate today, or else
+        leadership's level, ``c.supervisor_support``) and how much job control buffers a day's load; without it,
+        the neutral climate's (multipliers 1)."""
+        rate = b.recovery_per_rest_hour * (1.0 if c is None else recovery_multiplier(c, climate))
+        per_load_hour = b.ee_per_load_hour * (1.0 if c is None else control_multiplier(c))
         return cls(session_weight=b.session_weight, paperwork_weight=b.paperwork_weight,
-                   after_hours_weight=b.after_hours_weight, per_load_hour=b.ee_per_load_hour,
+                   after_hours_weight=b.after_hours_weight, per_load_hour=per_load_hour,
                    late_task=b.late_task_ee, evening_rest_hours=b.evening_rest_hours, evening_recovery_rate=rate,
                    rest_day_factor=math.exp(-rate * b.rest_day_hours),
                    ee_step=-math.expm1(-1.0 / (7.0 * b.ee_time_constant_weeks)), efficiency_loss=b.efficiency_loss)
@@ -82,9 +85,17 @@ class Strain:
         return 1.0 + self.efficiency_loss * ee / EE_MAX
 
 
-def recovery_multiplier(c: Climate) -> float:
-    """Support speeds recovery; 0.5 is the neutral point of the 0-1 support scale."""
-    return max(0.0, 1.0 + c.support_recovery_gain * (c.supervisor_support - 0.5))
+def recovery_multiplier(c: Climate, climate: float | None = None) -> float:
+    """Support speeds recovery; 0.5 is the neutral point of the 0-1 scale. ``climate`` is the agency's climate
+    today (``Agency.update_climate``); by default, the level leadership sets, ``c.supervisor_support``."""
+    level = c.supervisor_support if climate is None else climate
+    return max(0.0, 1.0 + c.support_recovery_gain * (level - 0.5))
+
+
+def control_multiplier(c: Climate) -> float:
+    """Job control buffers strain (Aronsson et al. 2017): a day's load strains less where clinicians decide their
+    own schedule and workflow, more where non-clinical staff do; 0.5 is neutral."""
+    return max(0.0, 1.0 - c.control_strain_buffer * (c.job_control - 0.5))
 
 
 def clip_ee(ee: float) -> float:

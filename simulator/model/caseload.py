@@ -18,11 +18,15 @@ def daily_minutes(s: Scenario) -> tuple[float, float]:
 def target_caseload(s: Scenario) -> int:
     """Caseload that meets the productivity target, bounded by the cap.
 
-    The target is a share of contracted hours in *attended* sessions, so the caseload is inflated for no-shows:
-    billable minutes per week / (session minutes x sessions per week x attendance).
+    The target is a share of contracted hours in *attended* sessions, so the agency books more clients than the
+    hours hold, to cover the sessions no-shows leave empty: billable minutes per week / (session minutes x sessions
+    per week x (1 - no-show rate x overbooking)). With ``workload.overbooking`` 1 the caseload covers the expected
+    no-shows exactly; with 0 it is sized as if everyone came, and the clinician falls short of the target by the
+    no-show rate.
     """
     billable = s.workload.productivity_target * s.staff.contract_hours_per_week * 60
-    per_client = s.workload.session_minutes * s.demand.sessions_per_week * (1 - s.demand.no_show_rate)
+    attending = max(0.05, 1 - s.demand.no_show_rate * s.workload.overbooking)
+    per_client = s.workload.session_minutes * s.demand.sessions_per_week * attending
     if per_client <= 0:
         return s.workload.caseload_cap
     return max(1, min(s.workload.caseload_cap, math.floor(billable / per_client + 1e-9)))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Final
 from simulator.model.burnout import clip_ee
 from simulator.model.caseload import ramp
 from simulator.model.clients import Client, Status
-from simulator.model.desk import DeskQueue, DeskResult
+from simulator.model.desk import ClaimCutoffs, DeskQueue, DeskResult
 from simulator.model.diary import Diary, next_workday
 from simulator.model.events import STATUSES, Kind, TraceSegment
 from simulator.model.paperwork import TaskKind
@@ -71,6 +71,11 @@ class Clinician:
         self.month = int(hired_at // _DAYS_PER_MONTH)
         self.week = -1
         self.week_after = 0.0  # after-hours minutes so far this week
+        # The month's productivity so far, for the monthly review (``review_productivity``), and the pressure
+        # the last review left: extra strain on every workday until the next one.
+        self.month_session_min = 0.0
+        self.month_target_min = 0.0
+        self.pressure = 0.0
 
     # -- capacity -------------------------------------------------------------------------------------------
     def capacity(self) -> float:
@@ -140,8 +145,8 @@ class Clinician:
     def rest_day(self, rules: Rules) -> None:
         """A day off: strain recovers, and exhaustion takes its daily step toward it."""
         if rules.burnout:
-            self.strain = rules.strain.after_rest_day(self.strain)
-            self.ee = rules.strain.ee_toward(self.ee, self.strain)
+            self.strain = self.agency.strain.after_rest_day(self.strain)
+            self.ee = self.agency.strain.ee_toward(self.ee, self.strain)
 
     # -- sessions --------------------------------------------------------------------------------------------
     def slots_to_block(self, rules: Rules) -> int:
@@ -245,6 +250,22 @@ class Clinician:
         if month != self.month:
             self.month = month
             self.add_task(TaskKind.COMPLIANCE, day)
+            self.review_productivity(rules)
+
+    def review_productivity(self, rules: Rules) -> None:
+        """The monthly productivity review: billable session time (sessions whose documentation is done, counted
+        on the day it is done, as productivity reports count billed units) over what the target asks of the days
+        worked (leave, notice and a new hire's ramp excluded). A shortfall beyond the tolerance puts the clinician
+        under pressure for the next month (extra strain each workday, in proportion to the shortfall)."""
+        if self.month_target_min <= 0.0:
+            self.pressure = 0.0
+            return
+        achieved = self.month_session_min / self.month_target_min
+        shortfall = 1.0 - achieved
+        self.pressure = rules.below_target_strain * shortfall if shortfall > rules.productivity_tolerance else 0.0
+        self.month_session_min = self.month_target_min = 0.0
+        agency = self.agency
+        agency.log.add(agency.schedule.now, Kind.PRODUCTIVITY_REVIEW, self.id, -1, achieved)
 
     # -- end of day ------------------------------------------------------------------------------------------
     def finish_day(self, day: int, plan: DayPlan, rules: Rules, tracing: bool) -> None:
@@ -253,20 +274,27 @@ class Clinician:
         available = rules.available
         session_in = min(plan.session_min, available)
         overrun = plan.session_min - session_in  # sessions that ran past contracted time count as after hours
-        slowdown = rules.strain.desk_slowdown(self.ee) if rules.burnout else 1.0
-        desk = self.desk.work(available - session_in, slowdown=slowdown, today=day, trace=tracing)
+        slowdown = self.agency.strain.desk_slowdown(self.ee) if rules.burnout else 1.0
+        claims = None if rules.claim_window is None else ClaimCutoffs(day - rules.claim_window + rules.note_due,
+                                                                      day - rules.claim_window + rules.document_due)
+        desk = self.desk.work(available - session_in, slowdown=slowdown, today=day, trace=tracing, claims=claims)
         evening = self.evening(day, overrun, slowdown, rules, tracing)
         after = overrun + evening.minutes
         self.week_after += after
         late_new = self.desk.close_day(day)
         written_off, notes_written_off = (0, 0) if rules.write_off_days is None else \
             self.desk.write_off(day - rules.write_off_days)
+        if not (self.notice or self.ramping):  # what the month's productivity review counts: billable sessions
+            billed = desk.notes_done + evening.notes_done - desk.unbilled_notes
+            intakes = desk.assessments_done + evening.assessments_done - desk.unbilled_assessments
+            self.month_session_min += billed * rules.session_minutes + intakes * rules.intake_minutes
+            self.month_target_min += rules.target_session_min
         if rules.burnout:
-            load = rules.strain.load_hours(session_in, desk.minutes, after)
+            load = self.agency.strain.load_hours(session_in, desk.minutes, after)
             # A task given up strains as a task falling late does: both are work the day could not fit.
-            self.strain = rules.strain.after_workday(self.strain, load, late_new + written_off, after,
-                                                     self.susceptible(rules))
-            self.ee = rules.strain.ee_toward(self.ee, self.strain)
+            self.strain = self.agency.strain.after_workday(self.strain + self.pressure, load,
+                                                           late_new + written_off, after, self.susceptible(rules))
+            self.ee = self.agency.strain.ee_toward(self.ee, self.strain)
         self.agency.log.add_day(
             day=day, clinician=self.id, status=_NOTICE if self.notice else _WORK, caseload=len(self.caseload),
             capacity=self.capacity(), scheduled=plan.scheduled, attended=plan.attended, intakes=plan.intakes,
@@ -275,7 +303,9 @@ class Clinician:
             supervision_min=rules.supervision, leave_min=0.0, idle_min=available - session_in - desk.minutes,
             after_min=after, backlog_min=self.desk.backlog_minutes, notes_done=desk.notes_done + evening.notes_done,
             notes_late=desk.notes_late + evening.notes_late, late_new=late_new, written_off=written_off,
-            notes_written_off=notes_written_off, strain=self.strain, ee=self.ee)
+            notes_written_off=notes_written_off, assessments_done=desk.assessments_done + evening.assessments_done,
+            unbilled_notes=desk.unbilled_notes, unbilled_assessments=desk.unbilled_assessments, strain=self.strain,
+            ee=self.ee)
         if tracing:
             self.agency.log.trace.extend(lay_out_day(self.id, day, rules.supervision, plan, desk, evening, available))
         self.climate_and_turnover(rules)
@@ -309,7 +339,7 @@ class Clinician:
         if rules.turnover and not self.notice:
             agency = self.agency
             tenure = agency.schedule.now - self.tenure_start
-            probability = rules.hazard.daily_probability(self.ee, tenure, agency.empty_share)
+            probability = self.agency.hazard.daily_probability(self.ee, tenure, agency.empty_share)
             if agency.streams["turnover"].random() < probability:
                 agency.resign(self)
 
@@ -332,7 +362,8 @@ class Clinician:
             desk_min=0.0,
             supervision_min=0.0, leave_min=contract, idle_min=0.0, after_min=0.0,
             backlog_min=self.desk.backlog_minutes, notes_done=0, notes_late=0, late_new=0, written_off=0,
-            notes_written_off=0, strain=self.strain, ee=self.ee)
+            notes_written_off=0, assessments_done=0, unbilled_notes=0, unbilled_assessments=0, strain=self.strain,
+            ee=self.ee)
         if agency.tracing(day):
             agency.log.trace.append(TraceSegment(self.id, day, 480, 480 + contract, "leave", "vacation"))
         self.maybe_resign(rules)

@@ -12,7 +12,7 @@ from typing import Final
 from simulator.model.byday import ByDay
 from simulator.model.paperwork import TASKS, TaskKind
 
-__all__ = ["UNTRACED", "DeskQueue", "DeskResult"]
+__all__ = ["UNTRACED", "ClaimCutoffs", "DeskQueue", "DeskResult"]
 
 
 #: The trace list shared by everything untraced (spells at the desk, day plans), which never appends to it: a list
@@ -24,13 +24,29 @@ class DeskResult:
     """What a spell at the desk got done. (A plain class, not a dataclass: compiled, a dataclass is built through
     its generated Python ``__init__``, which cost more than the desk work of a typical day.)"""
 
-    __slots__ = ("chunks", "minutes", "notes_done", "notes_late")
+    __slots__ = ("assessments_done", "chunks", "minutes", "notes_done", "notes_late", "unbilled_assessments",
+                 "unbilled_notes")
 
     def __init__(self) -> None:
         self.minutes = 0.0  # clock minutes spent
         self.notes_done = 0
         self.notes_late = 0
+        self.assessments_done = 0  # intake assessments, the documentation an intake is billed on
+        self.unbilled_notes = 0  # progress notes finished too late to bill (past the claim window)
+        self.unbilled_assessments = 0
         self.chunks: list[tuple[str, float]] = UNTRACED  # (kind, clock minutes): a list of its own when traced
+
+
+class ClaimCutoffs:
+    """Today's claim windows as due days: a progress note (an intake assessment) in a bucket due before
+    ``note_due`` (``assessment_due``) is finished more than the claim window after its session, too late to bill.
+    (The session day is the due day less the kind's due time; a vacation's pause of the deadlines pauses this too.)"""
+
+    __slots__ = ("assessment_due", "note_due")
+
+    def __init__(self, note_due: int, assessment_due: int) -> None:
+        self.note_due = note_due
+        self.assessment_due = assessment_due
 
 
 class _Bucket:
@@ -113,9 +129,10 @@ class DeskQueue:
         return bucket
 
     def work(self, budget: float, *, slowdown: float, today: int, until_due: int | None = None,
-             on_time_only: bool = False, trace: bool = False) -> DeskResult:
+             on_time_only: bool = False, trace: bool = False, claims: ClaimCutoffs | None = None) -> DeskResult:
         """Spend up to ``budget`` clock minutes on the tasks not yet late, earliest deadline first, and then, unless
-        ``on_time_only``, on late ones, oldest first; with ``until_due``, only on tasks due by that day.
+        ``on_time_only``, on late ones, oldest first; with ``until_due``, only on tasks due by that day. A late note
+        or intake assessment finished past its claim window (``claims``) is counted as unbilled.
 
         Work that is not late yet comes first because doing it keeps it on time, while late work is late whenever
         it is done: plain earliest-deadline-first would, under overload, spend every minute on the oldest backlog
@@ -124,13 +141,13 @@ class DeskQueue:
         result = DeskResult()
         if trace:
             result.chunks = []
-        budget = self._work_pass(budget, slowdown, until_due, result, trace, late=False)
+        budget = self._work_pass(budget, slowdown, until_due, result, trace, None, late=False)
         if not on_time_only:
-            self._work_pass(budget, slowdown, until_due, result, trace, late=True)
+            self._work_pass(budget, slowdown, until_due, result, trace, claims, late=True)
         return result
 
     def _work_pass(self, budget: float, slowdown: float, until_due: int | None, result: DeskResult, trace: bool,
-                   *, late: bool) -> float:
+                   claims: ClaimCutoffs | None, *, late: bool) -> float:
         """Work the late buckets, or the others, in order; returns the budget left."""
         buckets = self._buckets
         i = 0
@@ -141,7 +158,7 @@ class DeskQueue:
             if bucket.late != late:
                 i += 1
                 continue
-            budget = self._work_bucket(bucket, budget, slowdown, result, trace)
+            budget = self._work_bucket(bucket, budget, slowdown, result, trace, claims)
             if bucket.head < len(bucket.minutes):
                 break  # the budget ran out inside this bucket
             buckets.pop(i)  # compiled, cheaper than ``del buckets[i]`` (a generic slice deletion)
@@ -151,15 +168,16 @@ class DeskQueue:
         return budget
 
     def _work_bucket(self, bucket: _Bucket, budget: float, slowdown: float, result: DeskResult,
-                     trace: bool) -> float:
+                     trace: bool, claims: ClaimCutoffs | None) -> float:
         """Work one bucket's tasks in order until done or out of budget; returns the budget left.
 
         Totals are kept in locals and written back once (the same additions in the same order).
         """
         kinds, minutes = bucket.kinds, bucket.minutes
         i, n = bucket.head, len(minutes)
-        spent, backlog, notes = result.minutes, self.backlog_minutes, 0
+        spent, backlog, notes, assessments = result.minutes, self.backlog_minutes, 0, 0
         note: int = TaskKind.NOTE
+        assessment: int = TaskKind.INTAKE_ASSESSMENT
         while i < n and budget > 1e-9:
             need = minutes[i] * slowdown
             if need > budget:  # partly done: the task stays at the head with fewer minutes
@@ -178,13 +196,21 @@ class DeskQueue:
                 result.chunks.append((TASKS[kinds[i]].name, need))
             if kinds[i] == note:
                 notes += 1
+            elif kinds[i] == assessment:
+                assessments += 1
             i += 1
         bucket.head = i
         bucket.left -= self.backlog_minutes - backlog
         result.minutes, self.backlog_minutes = spent, backlog
         result.notes_done += notes
+        result.assessments_done += assessments
         if bucket.late:
             result.notes_late += notes
+            if claims is not None:  # only late work can miss a claim window (a window is longer than a due time)
+                if bucket.due < claims.note_due:
+                    result.unbilled_notes += notes
+                if bucket.due < claims.assessment_due:
+                    result.unbilled_assessments += assessments
         return budget
 
     def _stop_accepting(self, bucket: _Bucket) -> None:

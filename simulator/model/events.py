@@ -50,6 +50,7 @@ class Kind(StrEnum):
     AUDIT = "audit"  # value = findings for this clinician
     CONFLICT = "conflict"  # a conflict incident; value = the strain it adds
     POLICY = "policy"  # a timed policy took effect; value = its index
+    PRODUCTIVITY_REVIEW = "productivity_review"  # a month's review; value = attended session time / the target's
 
 
 class Event(NamedTuple):
@@ -84,6 +85,9 @@ class DayRecord(NamedTuple):
     late_new: int  # tasks that became overdue today
     written_off: int  # long-late tasks given up today, never to be done
     notes_written_off: int  # of which progress notes
+    assessments_done: int  # intake assessments completed (an intake is billed on its assessment)
+    unbilled_notes: int  # progress notes completed past the claim window: the session cannot be billed
+    unbilled_assessments: int  # intake assessments completed past the claim window
     strain: float  # daily strain at the end of the day (MBI-EE scale, 0-54)
     ee: float  # emotional exhaustion at the end of the day (MBI-EE 0-54), the chronic state
 
@@ -157,7 +161,8 @@ class EventLog:
                 attended: int, intakes: int, no_shows: int, blocked: int, contract_min: float, session_min: float,
                 desk_min: float, supervision_min: float, leave_min: float, idle_min: float, after_min: float,
                 backlog_min: float, notes_done: int, notes_late: int, late_new: int, written_off: int,
-                notes_written_off: int, strain: float, ee: float) -> None:
+                notes_written_off: int, assessments_done: int, unbilled_notes: int, unbilled_assessments: int,
+                strain: float, ee: float) -> None:
         """Append a day record, its fields by name (``DayRecord`` says what each means; ``status`` as its index in
         ``STATUSES``), packed straight into bytes as ``add`` does."""
         try:
@@ -165,7 +170,8 @@ class EventLog:
                 status, day, clinician, caseload, capacity, scheduled, attended, intakes, no_shows, blocked,
                 contract_min,
                 session_min, desk_min, supervision_min, leave_min, idle_min, after_min, backlog_min, notes_done,
-                notes_late, late_new, written_off, notes_written_off, strain, ee)
+                notes_late, late_new, written_off, notes_written_off, assessments_done, unbilled_notes,
+                unbilled_assessments, strain, ee)
         except struct.error as error:
             raise ValueError(f"the day record of clinician {clinician} on day {day} does not fit the log ({error})"
                              ) from None

@@ -26,10 +26,12 @@ __all__ = ["Hazard", "effective_burnout_ratio"]
 _FIRST_YEAR_DAYS = 365.25
 
 
-def effective_burnout_ratio(s: Scenario) -> float:
-    """The burnout hazard ratio after support buffers part of its excess (never below 1)."""
+def effective_burnout_ratio(s: Scenario, climate: float | None = None) -> float:
+    """The burnout hazard ratio after support buffers part of its excess (never below 1). ``climate`` is the
+    agency's climate today; by default, the level leadership sets (``climate.supervisor_support``)."""
     c = s.climate
-    buffer = 1.0 - c.support_turnover_buffer * (c.supervisor_support - 0.5)
+    level = c.supervisor_support if climate is None else climate
+    buffer = 1.0 - c.support_turnover_buffer * (level - 0.5)
     return max(1.0, 1.0 + (s.turnover.burnout_hazard_ratio - 1.0) * buffer)
 
 
@@ -42,9 +44,13 @@ class Hazard:
     contagion: float  # hazard increase per share of posts left empty
 
     @classmethod
-    def of(cls, s: Scenario) -> Hazard:
+    def of(cls, s: Scenario, climate: float | None = None) -> Hazard:
+        """The hazard under the scenario, in the agency's climate today (``climate``; by default leadership's
+        level). Clinicians' voice in decisions scales the base rate."""
         t = s.turnover
-        return cls(base_rate=t.base_annual_rate if t.enabled else 0.0, burnout_ratio=effective_burnout_ratio(s),
+        voice = max(0.0, 1.0 - s.climate.voice_turnover_buffer * (s.climate.clinician_voice - 0.5))
+        return cls(base_rate=voice * t.base_annual_rate if t.enabled else 0.0,
+                   burnout_ratio=effective_burnout_ratio(s, climate),
                    high_ee=s.burnout.high_ee_threshold, first_year_ratio=t.first_year_hazard_ratio,
                    contagion=t.contagion)
 

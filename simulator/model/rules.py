@@ -45,6 +45,9 @@ class Rules:
     catch_up_sessions: int  # most slots blocked a day
     writing_speed_sd: float
     tasks: list[TaskSpec] | None  # by TaskKind; None when paperwork is switched off
+    claim_window: int | None  # days after a session by which its documentation must be done to bill it
+    note_due: int  # days from a session to its note's due day
+    document_due: int  # days from an intake to its assessment's due day
     # caseloads
     target: int  # a clinician's caseload at full capacity
     cap: int  # the hard cap on a caseload
@@ -52,6 +55,9 @@ class Rules:
     overload: float  # how far above the target a caseload may go when covering or under pressure
     pressure_per_position: float | None  # waiting clients per funded post that bring the full overload
     positions: int  # funded clinician posts
+    target_session_min: float  # attended session minutes the productivity target asks of a workday
+    below_target_strain: float  # extra strain per workday, per unit shortfall, in the month after a review
+    productivity_tolerance: float  # shortfall a review lets pass
     onboarding_weeks: float  # a new hire's ramp to a full caseload
     # exhaustion and leaving
     burnout: bool
@@ -96,9 +102,15 @@ class Rules:
             else 60.0 * s.paperwork.catch_up_backlog_hours,
             catch_up_sessions=s.paperwork.catch_up_sessions_per_day,
             writing_speed_sd=s.paperwork.writing_speed_sd, tasks=task_specs(s),
+            claim_window=None if s.costs.claim_window_days is None or not s.paperwork.enabled
+            else math.floor(s.costs.claim_window_days),
+            note_due=math.ceil(s.paperwork.note_due_days), document_due=math.ceil(s.paperwork.document_due_days),
             target=target_caseload(s), cap=s.workload.caseload_cap, covering=s.workload.coverage == "colleagues",
             overload=s.workload.overload_limit, pressure_per_position=s.workload.pressure_waitlist_per_position,
-            positions=s.staff.clinicians, onboarding_weeks=s.turnover.onboarding_weeks,
+            positions=s.staff.clinicians,
+            target_session_min=s.workload.productivity_target * contract,
+            below_target_strain=s.workload.below_target_strain,
+            productivity_tolerance=s.workload.productivity_tolerance, onboarding_weeks=s.turnover.onboarding_weeks,
             burnout=s.burnout.enabled, strain=bo.Strain.of(s.burnout, s.climate),
             circumstances_sd=s.burnout.circumstances_sd,
             circumstances_keep=math.exp(-1.0 / s.burnout.circumstances_weeks),

@@ -151,6 +151,7 @@ def _depart(agency: Agency, clinician: Clinician) -> Generator[simpy.Event, Any,
     del agency.clinicians[clinician.id]  # off the roster: no later workday calls on this clinician
     clients = sorted(clinician.caseload, key=lambda c: c.id)
     agency.log.add(agency.schedule.now, Kind.DEPART, clinician.id, -1, len(clients))
+    agency.erode_climate()
     _hand_over(agency, clinician)
     for client in clients:
         clinician.release(client)

@@ -90,6 +90,8 @@ KIND_NOTES: dict[str, tuple[str, str]] = {  # kind -> (what happened, what ``val
     Kind.AUDIT: ("a documentation audit of a clinician", "findings for this clinician"),
     Kind.CONFLICT: ("a workplace conflict incident", "the strain it adds (MBI-EE points)"),
     Kind.POLICY: ("a timed policy takes effect", "its index in the scenario's policies"),
+    Kind.PRODUCTIVITY_REVIEW: ("a clinician's monthly productivity review",
+                               "billable session time over what the target asks of the days worked"),
 }
 
 #: The day-record fields (``DayRecord``): unit and meaning of each, one clinician's workday.
@@ -119,6 +121,9 @@ DAY_NOTES: dict[str, tuple[str, str]] = {
     "late_new": ("tasks", "paperwork tasks that became overdue today"),
     "written_off": ("tasks", "long-late tasks given up today, never to be done"),
     "notes_written_off": ("notes", "of which progress notes"),
+    "assessments_done": ("assessments", "intake assessments completed: what an intake is billed on"),
+    "unbilled_notes": ("notes", "progress notes completed past the claim window: the session is never billed"),
+    "unbilled_assessments": ("assessments", "intake assessments completed past the claim window"),
     "strain": ("MBI-EE points (0-54)", "daily strain at the end of the day, which recovers over days"),
     "ee": ("MBI-EE points (0-54)", "emotional exhaustion at the end of the day, the chronic state that follows "
            "strain over months"),

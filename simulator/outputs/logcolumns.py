@@ -114,7 +114,8 @@ class DayColumns:
 
     _COLUMNS = ("day", "clinician", "caseload", "capacity", "scheduled", "attended", "intakes", "no_shows", "blocked",
                 "session_min", "desk_min", "supervision_min", "after_min", "backlog_min", "notes_done", "notes_late",
-                "written_off", "notes_written_off", "strain", "ee")
+                "written_off", "notes_written_off", "assessments_done", "unbilled_notes", "unbilled_assessments",
+                "strain", "ee")
 
     def __init__(self, columns: dict[str, np.ndarray], status: np.ndarray) -> None:
         self.columns = columns

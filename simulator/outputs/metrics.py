@@ -77,6 +77,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("sessions_attended", "sessions", "Sessions delivered in the measured window", "higher", "count"),
     Metric("sessions_per_week", "sessions/week", "Sessions delivered per week", "higher", "rate"),
     Metric("no_show_rate", "share", "No-show rate", "", "share"),
+    Metric("below_target_share", "share of monthly reviews", "Reviews that found a clinician below target",
+           "lower", "share"),
     Metric("blocked_session_share", "share", "Sessions given up to catch up on paperwork", "lower", "share"),
     Metric("wait_days_assignment_mean", "days", "Wait for a caseload slot", "lower", "duration"),
     Metric("prob_wait", "share", "Share of referrals that waited for a slot", "lower", "share"),
@@ -86,8 +88,16 @@ METRICS: tuple[Metric, ...] = (
     Metric("continuity_disruption_share", "per client-year in care", "Clients whose clinician left", "lower", "rate"),
     Metric("vacancy_rate", "share of positions", "Vacancy rate", "lower", "share"),
     Metric("turnover_cost", "USD/year", "Replacement cost of departures", "lower", "money"),
-    Metric("revenue", "USD/year", "Revenue from sessions and intakes", "higher", "money"),
-    Metric("net_margin", "USD/year", "Net margin (revenue - salaries - turnover - tools)", "higher", "balance"),
+    Metric("revenue", "USD/year", "Revenue: sessions billed on finished notes, less denials", "higher", "money"),
+    Metric("revenue_unbilled", "USD/year", "Sessions never billed: notes written off or too late", "lower", "money"),
+    Metric("clinician_pay", "USD/year", "Clinicians' pay", "", "money"),
+    Metric("admin_pay", "USD/year", "Admin staff pay", "", "money"),
+    Metric("tool_cost", "USD/year", "Documentation tools", "", "money"),
+    Metric("overhead_cost", "USD/year", "Overhead of the funded posts, filled or vacant", "", "money"),
+    Metric("spending", "USD/year", "Spending (pay, tools, overhead, replacement)", "lower", "money"),
+    Metric("net_margin", "USD/year", "Net margin (revenue - spending)", "higher", "balance"),
+    Metric("unpaid_after_hours_value", "USD/year", "Unpaid after-hours work, at the contracted hourly rate",
+           "lower", "money"),
 )
 
 
@@ -105,7 +115,16 @@ def summarize(log: EventLog, scenario: Scenario) -> dict[str, float]:
     out.update(_access(events, win_events, win_days, lo))
     out.update(_money(win_events, win_days, scenario, lo, hi, years))
     out["vacancy_rate"] = _vacancy_rate(events, scenario, lo, hi)
+    out["below_target_share"] = _below_target_share(win_events, scenario)
     return out
+
+
+def _below_target_share(ev: EventColumns, scenario: Scenario) -> float:
+    """The share of monthly productivity reviews that found a clinician short of the target by more than the
+    tolerance (and so under pressure for the next month)."""
+    reviews = ev.of_kind(Kind.PRODUCTIVITY_REVIEW)
+    tolerance = per_day(scenario, ev.time[reviews], "workload.productivity_tolerance")
+    return mean(ev.value[reviews] < 1.0 - tolerance)
 
 
 def _workforce(ev: EventColumns, days: DayColumns, scenario: Scenario, years: float) -> dict[str, float]:
@@ -126,6 +145,7 @@ def _workforce(ev: EventColumns, days: DayColumns, scenario: Scenario, years: fl
     }
 
 
+WEEKS_PER_YEAR = 365.25 / 7
 SNAPSHOT_DAYS = 91.0  # quarterly staff surveys
 FOLLOW_UP_DAYS = 364.0  # and whether each respondent resigned within the next 52 weeks
 
@@ -202,23 +222,46 @@ def _members(ids: np.ndarray, members: np.ndarray) -> np.ndarray:
 
 def _money(ev: EventColumns, days: DayColumns, scenario: Scenario, lo: float, hi: float,
            years: float) -> dict[str, float]:
+    """The agency's money in the window, per year. Revenue follows the paperwork: a session is billed on the day
+    its documentation is done within the claim window (a progress note; an intake: its assessment), and the payer
+    denies a share of the claims; a session whose note was written off or came too late earns nothing. Costs:
+    clinicians' pay while on the roster (leave and notice included), admin staff, documentation tools, overhead
+    for every funded post whether filled or vacant, and the replacement cost of each departure. After-hours work is
+    unpaid: it is valued at the clinician's contracted hourly rate but not paid."""
     at = workday_times(days.day)
     per_session = per_day(scenario, at, "costs.revenue_per_session")
     per_intake = per_day(scenario, at, "costs.revenue_per_intake")
-    revenue = float(((days.attended - days.intakes) * per_session + days.intakes * per_intake).sum())
+    paid = 1.0 - per_day(scenario, at, "costs.claim_denial_rate")
+    billed_notes = days.notes_done - days.unbilled_notes
+    billed_assessments = days.assessments_done - days.unbilled_assessments
+    revenue = float(((billed_notes * per_session + billed_assessments * per_intake) * paid).sum())
+    unbilled = float(((days.unbilled_notes + days.notes_written_off) * per_session
+                      + days.unbilled_assessments * per_intake).sum())
     salary = per_day(scenario, at, "costs.clinician_salary_annual")
-    tools = per_day(scenario, at, "costs.tool_cost_per_clinician_month")
-    payroll = float((salary + 12 * tools).sum()) / WORKDAYS_PER_YEAR
+    clinicians = float(salary.sum()) / WORKDAYS_PER_YEAR
+    tools = float((12 * per_day(scenario, at, "costs.tool_cost_per_clinician_month")).sum()) / WORKDAYS_PER_YEAR
+    hourly = salary / (per_day(scenario, at, "staff.contract_hours_per_week") * WEEKS_PER_YEAR)
+    unpaid = float((days.after_min / 60 * hourly).sum())
     departs = ev.time[ev.of_kind(Kind.DEPART)]
     turnover = float((per_day(scenario, departs, "costs.replacement_cost_share")
                       * per_day(scenario, departs, "costs.clinician_salary_annual")).sum())
     grid = np.arange(lo, hi)
     admin = float((per_day(scenario, grid, "staff.admin_staff")
                    * per_day(scenario, grid, "costs.admin_salary_annual")).sum()) / 365.25
+    overhead = float((per_day(scenario, grid, "staff.clinicians")
+                      * per_day(scenario, grid, "costs.overhead_per_position_annual")).sum()) / 365.25
+    spending = clinicians + tools + admin + overhead + turnover
     return {
         "turnover_cost": turnover / years,
         "revenue": revenue / years,
-        "net_margin": (revenue - payroll - admin - turnover) / years,
+        "revenue_unbilled": unbilled / years,
+        "clinician_pay": clinicians / years,
+        "admin_pay": admin / years,
+        "tool_cost": tools / years,
+        "overhead_cost": overhead / years,
+        "spending": spending / years,
+        "net_margin": (revenue - spending) / years,
+        "unpaid_after_hours_value": unpaid / years,
     }
 
 
