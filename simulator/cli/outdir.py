@@ -46,7 +46,8 @@ _REPORT = "report.html"  # what 'paperwork-sim report' writes beside a record
 RUN_FILES = ("summary.csv", "weekly.csv", "intervals.csv", "scenario.yaml", "events.parquet", "days.parquet",
              "events.csv.gz", "days.csv.gz", MANIFEST)
 WARMUP_FILES = (*RUN_FILES, "welch.csv")
-COMPARE_FILES = ("comparison.csv", MANIFEST, *(f"{side}/{name}" for side in ("base", "other") for name in RUN_FILES))
+COMPARE_FILES = ("comparison.csv", "economics.csv", MANIFEST,
+                 *(f"{side}/{name}" for side in ("base", "other") for name in RUN_FILES))
 SWEEP_FILES = (SWEEP_STATE, "design.csv", "base.yaml", "results.parquet", "results.csv", "points.csv", "tornado.csv",
                "morris.csv", "sobol.csv", MANIFEST)
 

@@ -33,6 +33,7 @@ from simulator.cli.common import (
     progress,
 )
 from simulator.cli.outdir import COMPARE_FILES, RUN_FILES, Claim
+from simulator.experiments.economics import policy_economics
 from simulator.experiments.executors import ExecutorKind
 from simulator.experiments.experiment import ExperimentResult, compare, run_experiment
 from simulator.inputs.diff import pairing_problems
@@ -107,9 +108,11 @@ def _compare(ctx: typer.Context, base: Scenario, other: Scenario, claimed: Claim
                                      for s in (base, other))
     table = compare(base_result, other_result)
     console().print(_comparison_table(table, base_result, other_result))
+    money = policy_economics(base_result, other_result)
+    console().print(_economics_table(money, base_result, other_result))
     if claimed is not None:
         sides = {"base": (base_result, dump_scenario(base)), "other": (other_result, dump_scenario(other))}
-        write_comparison(table, sides, claimed.staging, command=command_line(ctx))
+        write_comparison(table, sides, claimed.staging, command=command_line(ctx), economics=money)
         typer.echo(f"wrote {len(claimed.publish())} files to {claimed.out}", err=True)
 
 
@@ -146,6 +149,18 @@ def _comparison_table(paired: pd.DataFrame, base: ExperimentResult, other: Exper
     for row in _records(paired):
         table.add_row(str(row["metric"]), fmt(row["base_mean"]), fmt(row["other_mean"]), fmt(row["diff_mean"]),
                       f"{fmt(row['ci_low'])} to {fmt(row['ci_high'])}", _marker(row), str(row["unit"]))
+    return table
+
+
+def _economics_table(money: pd.DataFrame, base: ExperimentResult, other: ExperimentResult) -> Table:
+    table = Table(title=escape(f"{other.scenario.name} against {base.scenario.name}: what it costs and returns"),
+                  caption="per year, paired by replication; cost: extra pay, tools and overhead; savings: revenue "
+                          "gained and replacement costs avoided; net = savings - cost (the change in net margin)")
+    for column in ("item", "mean", "95% CI", "meaning"):
+        table.add_column(column, justify="right" if column == "mean" else "left")
+    for row in _records(money):
+        table.add_row(str(row["item"]), fmt(row["mean"]), f"{fmt(row['ci_low'])} to {fmt(row['ci_high'])}",
+                      escape(str(row["meaning"])))
     return table
 
 

@@ -214,6 +214,18 @@ COMPARISON: tuple[Column, ...] = (
     Column("ci_method", "text", "text", "t interval; a difference of shares is kept within -1 to 1"),
 )
 
+ECONOMICS: tuple[Column, ...] = (
+    Column("item", "text", "text", "cost, savings, net or net_per_dollar (simulator.experiments.economics)",
+           choices=("cost", "savings", "net", "net_per_dollar")),
+    Column("meaning", "text", "text", "what the item counts"),
+    Column("mean", "float", "USD/year (net_per_dollar: USD per USD)", "mean over paired replications",
+           missing=True),
+    Column("ci_low", "float", "as mean", f"lower end of the {_CI} (t; net_per_dollar: paired bootstrap)",
+           missing=True),
+    Column("ci_high", "float", "as mean", f"upper end of the {_CI}", missing=True),
+    _count("replications", "pairs", "paired replications"),
+)
+
 TORNADO: tuple[Column, ...] = (
     METRIC, UNIT,
     Column("lever", "text", "dotted path", "the parameter moved"),
@@ -287,6 +299,8 @@ def output_files() -> tuple[OutputFile, ...]:
                    "day worked, on leave or on notice, every replication", day_columns()),
         OutputFile("comparison.csv", "compare", "one row per metric: the paired difference other - base",
                    COMPARISON),
+        OutputFile("economics.csv", "compare", "one row per item: what the policy costs, saves and returns per "
+                   "dollar, per year", ECONOMICS),
         OutputFile("welch.csv", "warmup --out", "one row per series and week: Welch's moving average", WELCH),
         OutputFile("results.parquet / results.csv", "sweep", "one row per point and replication",
                    (POINT, REPLICATION, VARIED, *params, *metrics)),

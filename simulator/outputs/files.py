@@ -192,8 +192,9 @@ def _write_log(path: Path, table: pd.DataFrame) -> Path:
 
 
 def write_comparison(comparison: pd.DataFrame, sides: Mapping[str, tuple[ExperimentResult, str]], out_dir: Path,
-                     *, command: str | None = None) -> list[Path]:
-    """Write ``comparison.csv`` and each side's results in a subdirectory named by its key (``base``, ``other``).
+                     *, command: str | None = None, economics: pd.DataFrame | None = None) -> list[Path]:
+    """Write ``comparison.csv`` (and ``economics.csv``, the policy's cost, savings and net per dollar, when given)
+    and each side's results in a subdirectory named by its key (``base``, ``other``).
 
     ``sides`` maps the subdirectory name to (result, resolved scenario YAML). The top-level manifest goes last.
     """
@@ -203,6 +204,8 @@ def write_comparison(comparison: pd.DataFrame, sides: Mapping[str, tuple[Experim
     for name, (result, scenario_yaml) in sides.items():
         files += write_results(result, out_dir / name, scenario_yaml=scenario_yaml, events=False, command=command)
     files.append(atomic_write_frame(out_dir / "comparison.csv", comparison))
+    if economics is not None:
+        files.append(atomic_write_frame(out_dir / "economics.csv", economics))
     manifest: dict[str, Any] = {side: {"scenario": result.scenario.name, "scenario_sha256": scenario_hash(text)}
                 for side, (result, text) in sides.items()}
     first = next(iter(sides.values()))[0]
