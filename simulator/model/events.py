@@ -50,6 +50,9 @@ class Kind(StrEnum):
     AUDIT = "audit"  # value = findings for this clinician
     CONFLICT = "conflict"  # a conflict incident; value = the strain it adds
     POLICY = "policy"  # a timed policy took effect; value = its index
+    # Appended (the order is the kinds' codes in stored logs): the front door, second edition part 2.
+    TURNED_AWAY = "turned_away"  # a referral found the intake queue full: diverted, lost to this agency
+    INTAKE_RENEGE = "intake_renege"  # gave up before joining the waitlist; value = days since referral
 
 
 class Event(NamedTuple):
