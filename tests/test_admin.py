@@ -29,8 +29,10 @@ _ADMIN_DAYS_PER_MINUTE = 1 / 480 * 7 / 5  # an admin worker's 480 minutes a day,
 
 
 def _scenario(**changes: object) -> Scenario:
+    """A small agency whose referrals never give up, so every one goes through the pool (test_front_door.py has
+    the pool with patience and a limit)."""
     return Scenario().with_changes({"horizon_weeks": 30, "warmup_weeks": 2, "staff.clinicians": 10,
-                                    "demand.referrals_per_week": 100.0, **changes})
+                                    "demand.referrals_per_week": 100.0, "demand.patience_weeks": None, **changes})
 
 
 def _arrivals_and_joins(scenario: Scenario, replication: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -135,6 +137,6 @@ def test_a_larger_pool_takes_queued_referrals_at_once() -> None:
     pool = AdminPool(schedule, lambda client: finished.append(schedule.now), capacity=1, service_days=1.0)
     for k in range(4):
         schedule.at(0.0, pool.arrive, Client(k, 0.0))
-    schedule.at(0.5, pool.resize, 3, 1.0)  # two more workers arrive half-way through the first referral
+    schedule.at(0.5, pool.resize, 3, 1.0, None)  # two more workers arrive half-way through the first referral
     schedule.run(math.inf)
     assert finished == [1.0, 1.5, 1.5, 2.0]

@@ -143,10 +143,15 @@ def _after_squeeze(result: ExperimentResult, column: str) -> pd.Series:
 def test_the_exodus_scenario_shows_the_cascade(exodus: tuple[ExperimentResult, ExperimentResult]) -> None:
     base, squeezed = exodus
     table = compare(base, squeezed).set_index("metric")
-    for metric in ("ee_mean", "turnover_rate_annual", "vacancy_rate", "caseload_mean", "waitlist_end"):
+    for metric in ("ee_mean", "turnover_rate_annual", "vacancy_rate", "caseload_mean",
+                   "wait_days_first_session_mean", "lost_before_care_share"):
         row = table.loc[metric]
         assert row.diff_mean > 0, (metric, row.to_dict())
         assert row.significant, (metric, row.to_dict())
+    # The waitlist at the horizon is one instant's stock, so noisy that 6 replications may not tell it from zero
+    # (its CI straddled 0 once patience came to be drawn per referral, issue 18): its direction only. What clients
+    # live through, the wait from referral and the share lost before care, is asserted above.
+    assert table.loc["waitlist_end"].diff_mean > 0, table.loc["waitlist_end"].to_dict()
     # the cascade, week by week: more vacancies and more exhaustion in every replication once it has run a year
     assert (_after_squeeze(squeezed, "vacancies") > _after_squeeze(base, "vacancies")).all()
     assert (_after_squeeze(squeezed, "ee_mean") > _after_squeeze(base, "ee_mean")).all()

@@ -31,7 +31,7 @@ from simulator.outputs.metrics import client_census, summarize
 
 EPS = 1e-6
 SHARES = ("ee_high_share", "ee_high21_share", "paperwork_share", "late_note_share", "no_show_rate", "prob_wait",
-          "vacancy_rate")
+          "prob_wait_assignment", "started_care_share", "lost_before_care_share", "vacancy_rate")
 
 # Levers a timed policy may pull mid-run. Onboarding is left out: a new ramp length would change, for a clinician
 # already at full caseload, the ramp this test recomputes from the hire date. Funded positions only grow here (a cut
@@ -45,6 +45,7 @@ POLICY_LEVERS: dict[str, st.SearchStrategy[Any]] = {
     "staff.admin_staff": st.integers(0, 3),
     "staff.clinicians": st.integers(0, 4),  # added to the funded positions
     "demand.referrals_per_week": st.floats(0, 40),
+    "demand.intake_queue_limit": st.sampled_from([None, 0, 3]),
     "paperwork.offload_share": st.floats(0, 0.9),
     "paperwork.after_hours_max_minutes_per_day": st.sampled_from([0.0, 60.0, 240.0]),
     "paperwork.audit_interval_weeks": st.sampled_from([None, 2.0, 13.0]),
@@ -70,6 +71,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         "demand.referrals_per_week": draw(st.floats(0, 40)),
         "demand.intake_admin_minutes": draw(st.sampled_from([0.0, 45.0, 240.0])),
         "demand.patience_weeks": draw(st.none() | st.floats(0.2, 20)),
+        "demand.intake_queue_limit": draw(st.sampled_from([None, 0, 1, 5])),
         "demand.episode_distribution": draw(st.sampled_from(["geometric", "exponential"])),
         "demand.mean_sessions_per_episode": draw(st.floats(1, 20)),
         "demand.sessions_per_week": draw(st.sampled_from([0.5, 1.0, 2.0, 5.0])),
@@ -159,6 +161,9 @@ def replay(log: EventLog, scenario: Scenario) -> Replay:
             check_slot(r, params, who, event.time)
         elif kind is Kind.RENEGE:
             assert here in (("waiting", 0), ("waiting", 1)), event
+            r.place[client] = ("lost", -1)
+        elif kind in (Kind.TURNED_AWAY, Kind.INTAKE_RENEGE):  # lost at the front door, before the waitlist
+            assert here == ("admin", -1), event
             r.place[client] = ("lost", -1)
         elif kind in (Kind.DISCHARGE, Kind.DROPOUT, Kind.TRANSFER):
             assert here == ("care", who), event

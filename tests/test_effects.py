@@ -158,3 +158,16 @@ def test_more_note_minutes_mean_more_after_hours_exhaustion_and_departures(load:
     higher(table, "ee_high_share")  # what drives departures, significantly up ...
     # ... and departures themselves, whose CI only just excludes zero: assert the direction (about 3 standard errors)
     assert table.loc["turnover_rate_annual"].diff_mean > 0, table.loc["turnover_rate_annual"].to_dict()
+
+
+def test_one_admin_worker_lengthens_the_wait_from_referral_and_loses_clients(load: Loader,
+                                                                            baseline: ExperimentResult) -> None:
+    # One worker processes about 53 referrals a week against 170 arriving: the intake queue, not the clinicians,
+    # sets the wait, and most referrals give up in it (issue 18: the wait up by at least 20%, clients lost up).
+    table = effects(load, baseline, "baseline.yaml", changes={"staff.admin_staff": 1})
+    higher(table, "wait_days_first_session_mean")
+    wait = table.loc["wait_days_first_session_mean"]
+    assert wait.other_mean >= 1.2 * wait.base_mean, wait.to_dict()
+    higher(table, "clients_lost")
+    higher(table, "lost_before_care_share")
+    lower(table, "started_care_share")

@@ -334,7 +334,7 @@ def test_mmc_expectations_by_hand() -> None:
     c_wait = float(_erlang_c_textbook(5, Fraction(4)))
     assert expected["servers"] == 5
     assert expected["utilisation"] == pytest.approx(0.8, abs=1e-12)
-    assert expected["prob_wait"] == pytest.approx(c_wait, rel=1e-12)
+    assert expected["prob_wait_assignment"] == pytest.approx(c_wait, rel=1e-12)
     assert expected["wait_days_assignment_mean"] == pytest.approx(c_wait * 1.4 / (5 - 4), rel=1e-12)
 
 

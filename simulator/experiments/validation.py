@@ -41,7 +41,7 @@ def mmc_expectations(scenario: Scenario) -> dict[str, float]:
     return {
         "servers": servers,
         "utilisation": load / servers,
-        "prob_wait": p_wait,
+        "prob_wait_assignment": p_wait,
         "wait_days_assignment_mean": p_wait * service_days / (servers - load) if load < servers else math.inf,
     }
 
@@ -95,7 +95,7 @@ def mmc_table(results: list[tuple[Scenario, pd.DataFrame]]) -> pd.DataFrame:
     for scenario, summary in results:
         expected = mmc_expectations(scenario)
         intervals = _intervals(summary)
-        for metric in ("prob_wait", "wait_days_assignment_mean"):
+        for metric in ("prob_wait_assignment", "wait_days_assignment_mean"):
             mean = float(intervals[metric]["mean"])
             rows.append({"servers": expected["servers"], "utilisation": expected["utilisation"],
                          "metric": metric, "erlang_c": expected[metric], "simulated": mean,

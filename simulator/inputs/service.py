@@ -40,10 +40,25 @@ class Demand(Section):
     intake_admin_minutes: float = param(
         45, unit="min/referral", ge=0, le=600, source="assumption",
         description="Admin work (screening, eligibility, scheduling) per referral before it joins the waitlist.")
+    intake_queue_limit: int | None = param(
+        None, unit="referrals", ge=0, le=100000,
+        source="assumption: no limit (an agency that closes its intake when the queue is long sets one)",
+        description="Referrals queued for intake processing (not yet being processed) beyond which a new referral "
+                    "is turned away, diverted elsewhere; 0 = only referrals that find an admin worker free are "
+                    "taken; null = no limit. Applies only with an admin step.")
     patience_weeks: float | None = param(
         12, unit="weeks", gt=0, le=520,
         source="assumption; [G] ABH 2022 average wait to assessment 10 weeks",
-        description="Mean of the exponential patience of a waiting client; null = never renege.")
+        description="Mean of the exponential patience of a referred client, counted from referral: it gives up if "
+                    "it is still waiting for intake processing or for a clinician when its patience runs out. A "
+                    "transferred client draws a new patience when it joins the waitlist. null = nobody gives up.")
+    access_standard_days: float = param(
+        14, unit="days", gt=0, le=365,
+        source="[S] 42 CFR 438.68(e) (CMS-2439-F, final 22 Apr 2024): routine outpatient mental-health and SUD "
+               "appointments within 10 business days, 90% compliance (summaries: Mercer 2024; Myers and "
+               "Stauffer 2024)",
+        description="Access standard for prob_wait: a referral counts as seen in time if its first session is "
+                    "attended within this many days of referral (14 days = 10 business days). Measurement only.")
     episode_distribution: Literal["geometric", "exponential"] = Field(
         "geometric", description="geometric: number of attended sessions; exponential: episode length in time "
         "(used for queueing validation).", json_schema_extra={"unit": "-", "source": "model design (spec 2)"})

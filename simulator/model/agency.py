@@ -70,8 +70,8 @@ class Agency:
         self.slots = SlotBoard()  # free caseload slots, for the assignment rule
         self.caseload_goal = self.rules.target  # what a clinician in post is asked to carry today
         self.empty_share = 0.0  # the share of funded posts left empty by departures or notice, this morning
-        self.admin = AdminPool(self.schedule, self.join_waitlist, capacity=max(1, self.rules.admin_staff),
-                               service_days=self.rules.admin_days)
+        self.admin = AdminPool(self.schedule, self.processed, capacity=max(1, self.rules.admin_staff),
+                               service_days=self.rules.admin_days, limit=self.rules.intake_queue_limit)
         self.recruitments: list[simpy.Process] = []  # vacancies being recruited for, oldest first
         # The climate clinicians feel (0-1): leadership's support, eroded by departures, repairing over months
         # (``update_climate``); it sets how fast strain recovers and how far support buffers the wish to leave.
@@ -179,13 +179,44 @@ class Agency:
             yield self.schedule.until((week + 1) * 7.0)
 
     def refer(self) -> None:
-        """A referral arrives: to the admin pool for intake processing, or straight to the waitlist."""
+        """A referral arrives: to the admin pool for intake processing, or straight to the waitlist.
+
+        Its patience runs from now and covers the whole wait before care, in the intake queue and on the waitlist
+        (``give_up``). It is drawn for every referral, in order of arrival, from a stream of its own, so referral
+        ``k`` has the same patience in two scenarios however differently their queues behave."""
+        now = self.schedule.now
         client = self.new_client()
-        self.log.add(self.schedule.now, Kind.REFERRAL, -1, client.id)
-        if self.rules.admin_step:
-            self.admin.arrive(client)
+        self.log.add(now, Kind.REFERRAL, -1, client.id)
+        patience = self.rules.patience_days
+        if patience is not None:
+            client.patience_end = now + self.streams["referral_patience"].exponential(patience)
+        if not self.rules.admin_step:
+            self.join_waitlist(client)
+        elif not self.admin.arrive(client):  # the intake queue is full: diverted elsewhere, lost to the agency
+            self.log.add(now, Kind.TURNED_AWAY, -1, client.id)
+            return
+        if patience is not None and client.status is not Status.IN_CARE:  # not assigned on arrival
+            self.schedule.at(client.patience_end, self.give_up, client)
+
+    def processed(self, client: Client) -> None:
+        """Intake processing is done: the client joins the waitlist, unless its patience ran out while it was being
+        processed (a client in processing does not walk out; it leaves when processing ends)."""
+        now = self.schedule.now
+        if now >= client.patience_end:
+            client.status = Status.LOST
+            self.log.add(now, Kind.INTAKE_RENEGE, -1, client.id, now - client.referred_at)
         else:
             self.join_waitlist(client)
+
+    def give_up(self, client: Client) -> None:
+        """A new referral's patience runs out: it leaves if it is still queued for intake or on the waitlist. (A
+        client seen by a clinician since, or being processed, or transferred and waiting again, stays: status and
+        the priority flag say which; a transferred client's patience is its own, ``renege``.)"""
+        now = self.schedule.now
+        if self.admin.renege(client):
+            self.log.add(now, Kind.INTAKE_RENEGE, -1, client.id, now - client.referred_at)
+        elif not client.priority and self.waitlist.renege(client):
+            self.log.add(now, Kind.RENEGE, -1, client.id, now - client.joined_at)
 
     def join_waitlist(self, client: Client) -> None:
         now = self.schedule.now
@@ -194,14 +225,14 @@ class Agency:
         self.waitlist.put(client, now=now)
         self.log.add(now, Kind.WAITLIST_JOIN, -1, client.id, 1.0 if client.priority else 0.0)
         patience = self.rules.patience_days
-        if patience is not None:
+        if client.priority and patience is not None:  # a new referral's patience runs from referral (``refer``)
             self.schedule.at(now + self.streams["patience"].exponential(patience), self.renege, client,
                              client.token)
         if queued_before == 0:  # otherwise every slot is taken already (see try_assign)
             self.try_assign()
 
     def renege(self, client: Client, token: int) -> None:
-        """A waiting client's patience runs out (unless it left the list, or joined it again, since)."""
+        """A transferred client's patience runs out (unless it left the list, or joined it again, since)."""
         if client.token == token and self.waitlist.renege(client):
             self.log.add(self.schedule.now, Kind.RENEGE, -1, client.id, self.schedule.now - client.joined_at)
 
@@ -364,7 +395,7 @@ class Agency:
         self.rules = Rules.of(self.params)
         self.update_climate(rebuild=True)
         if self.rules.admin_step:  # switched off, the pool finishes what it holds and takes nothing new
-            self.admin.resize(max(1, self.rules.admin_staff), self.rules.admin_days)
+            self.admin.resize(max(1, self.rules.admin_staff), self.rules.admin_days, self.rules.intake_queue_limit)
         self.log.add(self.schedule.now, Kind.POLICY, value=index)
         staffing.open_vacancies(self)
         self.caseload_goal = -1  # a new target, cap or coverage: everyone's slots are listed again

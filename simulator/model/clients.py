@@ -7,6 +7,7 @@ reneges is marked and skipped when it reaches the head, so reneging costs O(1) h
 
 from __future__ import annotations
 
+import math
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
@@ -19,22 +20,24 @@ __all__ = ["Client", "Status", "Waitlist"]
 
 
 class Status(IntEnum):
-    ADMIN = 0  # waiting for, or in, intake processing by admin staff
+    ADMIN = 0  # queued for intake processing by admin staff
     WAITING = 1  # on the waitlist
     IN_CARE = 2
     DISCHARGED = 3
     DROPPED_OUT = 4
-    LOST = 5  # reneged from the waitlist, or left care at a transfer
+    LOST = 5  # turned away, gave up waiting (for intake or on the waitlist), or left care at a transfer
+    PROCESSING = 6  # an admin worker is processing its intake: committed until it is done
 
 
 class Client:
-    __slots__ = ("clinician", "id", "joined_at", "needs_intake", "priority", "referred_at", "sessions_done",
-                 "sessions_needed", "status", "token", "weekday")
+    __slots__ = ("clinician", "id", "joined_at", "needs_intake", "patience_end", "priority", "referred_at",
+                 "sessions_done", "sessions_needed", "status", "token", "weekday")
 
     def __init__(self, client_id: int, referred_at: float) -> None:
         self.id = client_id
         self.referred_at = referred_at
         self.joined_at = referred_at  # when it last joined the waitlist
+        self.patience_end = math.inf  # a new referral gives up at this time if it is still waiting for care
         self.status = Status.ADMIN
         self.clinician: Clinician | None = None
         self.needs_intake = True

@@ -50,7 +50,10 @@ class Kind(StrEnum):
     AUDIT = "audit"  # value = findings for this clinician
     CONFLICT = "conflict"  # a conflict incident; value = the strain it adds
     POLICY = "policy"  # a timed policy took effect; value = its index
-    PRODUCTIVITY_REVIEW = "productivity_review"  # a month's review; value = attended session time / the target's
+    # Appended (the order is the kinds' codes in stored logs): the second edition, part 2.
+    PRODUCTIVITY_REVIEW = "productivity_review"  # a month's review; value = billable session time / the target's
+    TURNED_AWAY = "turned_away"  # a referral found the intake queue full: diverted, lost to this agency
+    INTAKE_RENEGE = "intake_renege"  # gave up before joining the waitlist; value = days since referral
 
 
 class Event(NamedTuple):

@@ -75,7 +75,8 @@ class Rules:
     admin_staff: int
     admin_days: float  # one referral's processing time (0 without the admin step)
     intake_paperwork_on_clinician: bool  # no admin pool: the intake paperwork lands on the clinician
-    patience_days: float | None  # mean waitlist patience (None: nobody gives up)
+    intake_queue_limit: int | None  # most referrals queued for intake processing (None: no limit)
+    patience_days: float | None  # mean patience from referral, and of a transferred client (None: nobody gives up)
     geometric: bool  # episodes end after a geometric count of sessions, else after an exponential time
     sessions_log_q: float  # log1p(-1 / mean sessions), the geometric draw's divisor
     episode_days: float  # mean length of a time-limited episode
@@ -120,6 +121,7 @@ class Rules:
             admin_step=admin_step, admin_staff=s.staff.admin_staff,
             admin_days=demand.intake_admin_minutes / _ADMIN_MINUTES_PER_DAY * 7 / 5 if admin_step else 0.0,
             intake_paperwork_on_clinician=s.staff.admin_staff == 0,
+            intake_queue_limit=demand.intake_queue_limit,
             patience_days=None if demand.patience_weeks is None else 7.0 * demand.patience_weeks,
             geometric=demand.episode_distribution == "geometric",
             sessions_log_q=geometric_log_q(demand.mean_sessions_per_episode),

@@ -79,7 +79,7 @@ KIND_NOTES: dict[str, tuple[str, str]] = {  # kind -> (what happened, what ``val
     Kind.FIRST_SESSION: ("a client attends the intake session", "days from referral to this session"),
     Kind.DISCHARGE: ("an episode of care is completed", "0"),
     Kind.DROPOUT: ("a client leaves care after a no-show", "0"),
-    Kind.RENEGE: ("a client gives up waiting: lost to care", "days waited"),
+    Kind.RENEGE: ("a client on the waitlist gives up waiting: lost to care", "days waited on the waitlist"),
     Kind.TRANSFER: ("a client's clinician departed (a continuity disruption); clinician = who left", "0"),
     Kind.TRANSFER_LOST: ("a transferred client leaves care: lost", "0"),
     Kind.RESIGN: ("a clinician gives notice", "the clinician's EE at that moment (MBI-EE points 0-54)"),
@@ -92,6 +92,9 @@ KIND_NOTES: dict[str, tuple[str, str]] = {  # kind -> (what happened, what ``val
     Kind.POLICY: ("a timed policy takes effect", "its index in the scenario's policies"),
     Kind.PRODUCTIVITY_REVIEW: ("a clinician's monthly productivity review",
                                "billable session time over what the target asks of the days worked"),
+    Kind.TURNED_AWAY: ("a referral finds the intake queue full and is turned away (diverted): lost", "0"),
+    Kind.INTAKE_RENEGE: ("a referral gives up before joining the waitlist, waiting for intake processing: lost",
+                         "days since referral"),
 }
 
 #: The day-record fields (``DayRecord``): unit and meaning of each, one clinician's workday.

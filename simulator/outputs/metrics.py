@@ -80,11 +80,18 @@ METRICS: tuple[Metric, ...] = (
     Metric("below_target_share", "share of monthly reviews", "Reviews that found a clinician below target",
            "lower", "share"),
     Metric("blocked_session_share", "share", "Sessions given up to catch up on paperwork", "lower", "share"),
-    Metric("wait_days_assignment_mean", "days", "Wait for a caseload slot", "lower", "duration"),
-    Metric("prob_wait", "share", "Share of referrals that waited for a slot", "lower", "share"),
+    Metric("wait_days_assignment_mean", "days", "Wait from referral to a clinician", "lower", "duration"),
+    Metric("prob_wait_assignment", "share", "Share of referrals not given a clinician at once", "lower", "share"),
+    Metric("prob_wait", "share", "Share of referrals not seen within the access standard", "lower", "share"),
     Metric("wait_days_first_session_mean", "days", "Wait from referral to first session", "lower", "duration"),
+    Metric("started_care_share", "share", "Share of referrals who started care", "higher", "share"),
+    Metric("lost_before_care_share", "share", "Share of referrals turned away or who gave up before care", "lower",
+           "share"),
+    Metric("turned_away", "clients", "Referrals turned away at a full intake queue", "lower", "count"),
+    Metric("intake_queue_end", "clients", "Referrals at intake at the end", "lower", "count"),
     Metric("waitlist_end", "clients", "Waitlist at the end", "lower", "count"),
-    Metric("clients_lost", "clients", "Clients lost (reneged or left at a transfer)", "lower", "count"),
+    Metric("clients_lost", "clients", "Clients lost (turned away, gave up waiting, or left at a transfer)", "lower",
+           "count"),
     Metric("continuity_disruption_share", "per client-year in care", "Clients whose clinician left", "lower", "rate"),
     Metric("vacancy_rate", "share of positions", "Vacancy rate", "lower", "share"),
     Metric("turnover_cost", "USD/year", "Replacement cost of departures", "lower", "money"),
@@ -112,7 +119,8 @@ def summarize(log: EventLog, scenario: Scenario) -> dict[str, float]:
     out: dict[str, float] = {}
     out.update(_workforce(win_events, win_days, scenario, years))
     out.update(_time_use(win_days))
-    out.update(_access(events, win_events, win_days, lo))
+    out.update(_access(events, win_events, win_days))
+    out.update(_from_referral(events, scenario.demand.access_standard_days, lo, hi))
     out.update(_money(win_events, win_days, scenario, lo, hi, years))
     out["vacancy_rate"] = _vacancy_rate(events, scenario, lo, hi)
     out["below_target_share"] = _below_target_share(win_events, scenario)
@@ -191,23 +199,57 @@ def _time_use(days: DayColumns) -> dict[str, float]:
     }
 
 
-def _access(events: EventColumns, ev: EventColumns, days: DayColumns, lo: float) -> dict[str, float]:
-    referred = events.of_kind(Kind.REFERRAL)
-    new_clients = _members(events.client, events.client[referred & (events.time >= lo)])
-    joins = events.of_kind(Kind.WAITLIST_JOIN) & (events.value == 0) & new_clients
-    assigned = events.value[events.of_kind(Kind.ASSIGN) & new_clients]
-    first = events.value[events.of_kind(Kind.FIRST_SESSION) & new_clients]
+#: The ways a client is lost to care: turned away at a full intake queue, gave up waiting (for intake processing or
+#: on the waitlist), or left care when its clinician left.
+LOST: tuple[Kind, ...] = (Kind.TURNED_AWAY, Kind.INTAKE_RENEGE, Kind.RENEGE, Kind.TRANSFER_LOST)
+
+
+def _access(events: EventColumns, ev: EventColumns, days: DayColumns) -> dict[str, float]:
+    """Sessions, the stocks at the horizon (over the whole run) and the losses and disruptions in the window."""
+    new_joins = events.of_kind(Kind.WAITLIST_JOIN) & (events.value == 0)
+    left_intake = events.of_kind(Kind.TURNED_AWAY, Kind.INTAKE_RENEGE).sum()
     left_list = events.of_kind(Kind.ASSIGN, Kind.REASSIGN, Kind.RENEGE).sum()
     weeks = len(np.unique(days.day)) / 5 if len(days) else float("nan")
     return {
         "sessions_per_week": ratio(days.attended.sum(), weeks),
-        "wait_days_assignment_mean": mean(assigned),
-        "prob_wait": 1.0 - ratio(float((assigned <= 1e-9).sum()), float(joins.sum())),
-        "wait_days_first_session_mean": mean(first),
+        "turned_away": int(ev.of_kind(Kind.TURNED_AWAY).sum()),
+        "intake_queue_end": int(events.of_kind(Kind.REFERRAL).sum() - new_joins.sum() - left_intake),
         "waitlist_end": int(events.of_kind(Kind.WAITLIST_JOIN).sum() - left_list),
-        "clients_lost": int(ev.of_kind(Kind.RENEGE, Kind.TRANSFER_LOST).sum()),
+        "clients_lost": int(ev.of_kind(*LOST).sum()),
         "continuity_disruption_share": ratio(float(ev.of_kind(Kind.TRANSFER).sum()),
                                               days.caseload.sum() / WORKDAYS_PER_YEAR),
+    }
+
+
+def _from_referral(events: EventColumns, standard: float, lo: float, hi: float) -> dict[str, float]:
+    """Access as the clients referred in the window experience it, each followed from its referral to the end of
+    the run: every wait counts from referral (intake processing, the waitlist, the diary), and the shares are of
+    everyone referred (turned away, gave up, still waiting included). ``prob_wait`` judges only the referrals with
+    ``standard`` days left before the horizon, so that every one of them had its chance to be seen in time."""
+    referrals = events.of_kind(Kind.REFERRAL)
+    ids = events.client[referrals].astype(np.int64)
+    at = events.time[referrals]
+    cohort = ids[at >= lo]
+    referred_at = np.full(int(events.client.max(initial=0)) + 1, np.nan)  # by client id
+    referred_at[ids] = at
+    mine = _members(events.client, cohort)
+    assign = events.of_kind(Kind.ASSIGN) & mine
+    waits = events.time[assign] - referred_at[events.client[assign].astype(np.int64)]
+    first = events.of_kind(Kind.FIRST_SESSION) & mine  # once per client: the attended intake
+    judged = _members(events.client, ids[(at >= lo) & (at < hi - standard)])
+    seen_in_time = float((first & judged & (events.value <= standard)).sum())
+    # Gave up on the waitlist before any clinician: a RENEGE of a client never assigned (a transferred one was).
+    reneged = events.client[events.of_kind(Kind.RENEGE) & mine]
+    never_assigned = int((~_members(reneged, events.client[assign])).sum())
+    before_care = float((events.of_kind(Kind.TURNED_AWAY, Kind.INTAKE_RENEGE) & mine).sum() + never_assigned)
+    n = float(len(cohort))
+    return {
+        "wait_days_assignment_mean": mean(waits),
+        "prob_wait_assignment": 1.0 - ratio(float((waits <= 1e-9).sum()), n),
+        "prob_wait": 1.0 - ratio(seen_in_time, float(judged[referrals].sum())),
+        "wait_days_first_session_mean": mean(events.value[first]),
+        "started_care_share": ratio(float(first.sum()), n),
+        "lost_before_care_share": ratio(before_care, n),
     }
 
 
@@ -283,12 +325,14 @@ def client_census(log: EventLog) -> dict[str, int]:
 
     assigned = n(Kind.ASSIGN) + n(Kind.REASSIGN) + n(Kind.INITIAL)
     waitlisted = n(Kind.WAITLIST_JOIN) - n(Kind.ASSIGN) - n(Kind.REASSIGN) - n(Kind.RENEGE)
+    # Every transferred client either joins the waitlist again or is lost, so the joins of new referrals are:
+    new_joins = n(Kind.WAITLIST_JOIN) - (n(Kind.TRANSFER) - n(Kind.TRANSFER_LOST))
     return {
         "referred": n(Kind.REFERRAL) + n(Kind.INITIAL),
-        "in_admin": n(Kind.REFERRAL) - (n(Kind.WAITLIST_JOIN) - n(Kind.TRANSFER) + n(Kind.TRANSFER_LOST)),
+        "in_admin": n(Kind.REFERRAL) - new_joins - n(Kind.TURNED_AWAY) - n(Kind.INTAKE_RENEGE),
         "waiting": waitlisted,
         "in_care": assigned - n(Kind.DISCHARGE) - n(Kind.DROPOUT) - n(Kind.TRANSFER),
         "discharged": n(Kind.DISCHARGE),
         "dropped_out": n(Kind.DROPOUT),
-        "lost": n(Kind.RENEGE) + n(Kind.TRANSFER_LOST),
+        "lost": sum(n(kind) for kind in LOST),
     }
