@@ -195,6 +195,8 @@ def _explore() -> None:
         q = request.question
         what.markdown(md(_run_line(request.label, request.reference_label, request.scenario.horizon_weeks,
                                    request.scenario.warmup_weeks, q.replications, q.seed)))
+        for note in request.notes:  # the pair in the sidebar may mislead: say how before it is run
+            st.warning(md(note))
     status = st.container()
     # a link or reload that carries run=1 shows its answer at once (from the replication cache when warm)
     st.session_state.setdefault("link_run", st.query_params.get("run") == "1")
@@ -222,8 +224,9 @@ def _views(runs: dict[str, AppRun], request: Request | None, status: st.delta_ge
     status.caption(md("Figures from " + _run_line(shown, current.reference_label, current.scenario.horizon_weeks,
                                                   current.scenario.warmup_weeks, current.replications, current.seed)))
     tabs = st.tabs(TABS)
-    views: tuple[Callable[[], None], ...] = (lambda: answer(current), lambda: story(current), lambda: clinician_week(current),
-             lambda: time_split(current), lambda: compare_runs(runs), lambda: sensitivity(request), about)
+    views: tuple[Callable[[], None], ...] = (
+        lambda: answer(current), lambda: story(current), lambda: clinician_week(current), lambda: time_split(current),
+        lambda: compare_runs(runs), lambda: sensitivity(request), about)
     for tab, view in zip(tabs, views, strict=True):
         with tab:
             view()

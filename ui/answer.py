@@ -110,8 +110,6 @@ def _table(run: AppRun, table: pd.DataFrame) -> None:
 
 
 def _differences(run: AppRun) -> None:
-    for note in run.notes:
-        st.warning(md(note))
     if not run.differences:
         return
     with st.expander(f"What {run.label} sets differently from {run.reference_label} ({len(run.differences)})"):

@@ -30,7 +30,7 @@ def story_panels(runs: list[tuple[str, str, pd.DataFrame]], *, replay: int | Non
                  warmup: int, marks: list[tuple[int, str]], subtitle: list[str], panels: tuple[storycharts.Panel, ...],
                  big: bool = False) -> None:
     """Each panel its own chart, two to a row on a wide screen, one under another on a phone."""
-    table = storycharts.story_table(runs, replay, means=means)
+    table = storycharts.story_table(runs, replay, means=means, panels=panels)
     for start in range(0, len(panels), 2):
         columns = st.columns(2)
         for column, panel in zip(columns, panels[start:start + 2], strict=False):

@@ -140,15 +140,17 @@ def _story(run: LessonRun, step: Step, scenario: Scenario, reference: Scenario) 
                  panels=step.panels, big=True)
 
 
+def _move(by: int) -> None:
+    # a callback, so the step moves before the page is drawn and Back/Next are enabled for the step shown
+    st.session_state["step"] = min(max(1, int(st.session_state.get("step", 1)) + by), len(LESSON))
+
+
 def _navigation(count: int) -> int:
     st.session_state.setdefault("step", 1)
     step = int(st.session_state["step"])
     back, picker, forward = st.columns([1, 6, 1], vertical_alignment="center")
-    if back.button("◀ Back", key="lesson_back", disabled=step <= 1, width="stretch"):
-        step -= 1
-    if forward.button("Next ▶", key="lesson_next", disabled=step >= count, width="stretch"):
-        step += 1
-    st.session_state["step"] = step
+    back.button("◀ Back", key="lesson_back", disabled=step <= 1, width="stretch", on_click=_move, args=(-1,))
+    forward.button("Next ▶", key="lesson_next", disabled=step >= count, width="stretch", on_click=_move, args=(1,))
     picker.markdown(f"**Step {step} of {count}** · " + " · ".join(
         f"**{i}. {s.title}**" if i == step else f"{i}. {s.title}" for i, s in enumerate(LESSON, start=1)))
     return step
