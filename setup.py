@@ -1,7 +1,8 @@
 """Build hook: compile the model core with mypyc when this machine can, pure Python otherwise.
 
 The compiled modules are the same source, type-checked and translated to C by mypyc (part of mypy): a replication
-runs about twice as fast and gives the same results, bit for bit (tests/test_compiled.py). Everything else is in
+runs several times as fast (``simulator/_native.py``, ``SLOWER``) and gives the same results, bit for bit
+(tests/test_compiled.py). Everything else is in
 ``pyproject.toml``. Set ``PAPERWORK_PURE=1`` to install without compiling (or to run a compiled checkout as pure
 Python: see ``simulator/_native.py``).
 
@@ -44,7 +45,7 @@ NATIVE = _native()
 
 
 def _pure(reason: str) -> None:
-    print(f"paperwork-sim: installing the model as pure Python ({reason}); it runs about half as fast",
+    print(f"paperwork-sim: installing the model as pure Python ({reason}); a replication takes {NATIVE.SLOWER}",
           file=sys.stderr)
 
 

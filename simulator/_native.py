@@ -2,7 +2,7 @@
 
 ``pip install -e .`` compiles the modules in ``COMPILED`` with mypyc when the machine has a C compiler (see
 ``setup.py``); Python then imports the compiled extension instead of the ``.py`` file beside it. Compiled and pure
-Python give the same results, bit for bit; compiled is about twice as fast.
+Python give the same results, bit for bit; compiled, a replication takes a fraction of the time (``SLOWER``).
 
 An editable checkout has a trap: after you edit ``desk.py``, Python would still import the compiled ``desk``
 built from the old source. So at import, ``use_compiled`` compares each source with the hash recorded when it was
@@ -26,7 +26,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-__all__ = ["COMPILED", "MANIFEST", "is_compiled", "use_compiled", "write_manifest"]
+__all__ = ["COMPILED", "MANIFEST", "SLOWER", "is_compiled", "use_compiled", "write_manifest"]
+
+#: How much longer a replication takes as pure Python than compiled, as last measured (``benchmarks/bench.py``,
+#: "Compiled against pure Python"; CPU time of a baseline replication, fresh processes in turn).
+SLOWER = "about 4.5 times as long as compiled"
 
 #: The model core, in the order mypyc is given them (paths from the repository root).
 COMPILED: tuple[str, ...] = (
@@ -114,7 +118,8 @@ def use_compiled() -> bool:
         _state["compiled"] = True
         return True
     if not os.environ.get("PAPERWORK_PURE") and not os.environ.get(_NOTED):
-        print(f"paperwork-sim: running the model as pure Python (about half as fast): {reason}", file=sys.stderr)
+        print(f"paperwork-sim: running the model as pure Python (a replication takes {SLOWER}): {reason}",
+              file=sys.stderr)
         os.environ[_NOTED] = "1"  # once per command: worker processes inherit this and stay quiet
     sys.meta_path.insert(0, _SourcesFirst({_module_name(p): _ROOT / p for p in COMPILED}))
     return False

@@ -1,6 +1,6 @@
 """The baseline against the evidence (spec 5, calibration.md section b): each checked target's band holds the mean.
 
-The full baseline scenario (50 clinicians, 26 warm-up weeks and 3 measured years) is run for 8 replications once
+The full baseline scenario (50 clinicians, 52 warm-up weeks and 3 measured years) is run for 8 replications once
 per session; each target is then its own test so a miss names the metric.
 """
 
@@ -25,7 +25,7 @@ CHECKED = [target.metric for target in TARGETS if target.checked]
 def table(load: Callable[[str], Scenario],
           once: Callable[[str, Callable[[], ExperimentResult]], ExperimentResult]) -> pd.DataFrame:
     scenario = load("baseline.yaml")
-    assert (scenario.horizon_weeks, scenario.warmup_weeks, scenario.staff.clinicians) == (182, 26, 50)
+    assert (scenario.horizon_weeks, scenario.warmup_weeks, scenario.staff.clinicians) == (208, 52, 50)
     result = once("calibration-baseline", lambda: run_experiment(scenario, replications=REPLICATIONS, jobs=2))
     assert len(result.summary) == REPLICATIONS
     return calibration_table(result.summary).set_index("metric")

@@ -102,9 +102,9 @@ def test_compare_pairs_once_set_makes_the_windows_equal(tiny: Path) -> None:
 
 def test_a_default_window_is_named_as_the_default(tiny: Path) -> None:
     other = tiny.with_name("other.yaml")
-    other.write_text("name: other\nreplications: 2\n")  # the default 182 weeks
-    assert_clean_failure(invoke("compare", tiny, other), f"{other}: horizon_weeks: 182 here but 20 in {tiny}:2",
-                         f"{other}: warmup_weeks: 26 here but 4 in {tiny}:3")
+    other.write_text("name: other\nreplications: 2\n")  # the default 208 weeks
+    assert_clean_failure(invoke("compare", tiny, other), f"{other}: horizon_weeks: 208 here but 20 in {tiny}:2",
+                         f"{other}: warmup_weeks: 52 here but 4 in {tiny}:3")
 
 
 # --- 9. unit slips: warned about on stderr, and the run goes on --------------------------------------------------

@@ -34,8 +34,8 @@ SHARES = ("ee_high_share", "ee_high21_share", "paperwork_share", "late_note_shar
           "vacancy_rate")
 
 # Levers a timed policy may pull mid-run. Onboarding is left out: a new ramp length would change, for a clinician
-# already at full caseload, the ramp this test recomputes from the hire date. Funded positions only grow: a cut
-# leaves vacancies open for positions that no longer exist (vacancy_rate above 1), reported as a model issue.
+# already at full caseload, the ramp this test recomputes from the hire date. Funded positions only grow here (a cut
+# calls off searches; tests/test_policies.py covers it).
 POLICY_LEVERS: dict[str, st.SearchStrategy[Any]] = {
     "workload.caseload_cap": st.integers(1, 40),
     "workload.coverage": st.sampled_from(["colleagues", "waitlist"]),

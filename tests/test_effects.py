@@ -112,7 +112,7 @@ def test_better_climate(load: Loader, baseline: ExperimentResult) -> None:
     table = effects(load, baseline, "better_climate.yaml", replications=MORE)
     lower(table, "ee_mean")
     lower(table, "ee_high_share")
-    # Support also buffers the burnout hazard ratio (2.0 -> 1.82); turnover is noisy: assert its direction only.
+    # Support also buffers the burnout hazard ratio (4.0 -> 3.46); turnover is noisy: assert its direction only.
     assert table.loc["turnover_rate_annual"].diff_mean < 0, table.loc["turnover_rate_annual"].to_dict()
 
 

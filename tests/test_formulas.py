@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pytest
@@ -21,8 +22,11 @@ from simulator.inputs.scenario import Burnout, Climate, Scenario
 from simulator.model import burnout as bo
 from simulator.model.caseload import caseload_goal, ramp, target_caseload
 from simulator.model.clinician import evening_minutes
+from simulator.model.events import DAY_FIELDS, EventLog, Kind
 from simulator.model.leaving import Hazard
 from simulator.model.streams import Stream, lognormal_params
+from simulator.outputs import metrics
+from simulator.outputs.logcolumns import DayColumns, EventColumns
 
 # Explicit parameters (not the defaults), so the hand arithmetic below stays true if defaults are recalibrated.
 B = Burnout(session_weight=1.0, paperwork_weight=1.5, after_hours_weight=2.0, ee_per_load_hour=0.2,
@@ -332,3 +336,30 @@ def test_mmc_expectations_by_hand() -> None:
     assert expected["utilisation"] == pytest.approx(0.8, abs=1e-12)
     assert expected["prob_wait"] == pytest.approx(c_wait, rel=1e-12)
     assert expected["wait_days_assignment_mean"] == pytest.approx(c_wait * 1.4 / (5 - 4), rel=1e-12)
+
+
+# -- the snapshot risk ratio -----------------------------------------------------------------------------------
+def _snapshot_log(ee: list[float], resigned_on: dict[int, float], last_day: int = 400) -> EventLog:
+    """Day records of clinicians 0..n-1 on day 0 (EE as given) and on ``last_day``; resignations on given days."""
+    log = EventLog()
+    fields = dict.fromkeys(DAY_FIELDS, 0)
+    for day in (0, last_day):
+        for who, level in enumerate(ee):
+            add_day: Any = log.add_day
+            add_day(**{**fields, "day": day, "clinician": who, "status": 0, "ee": level, "strain": level,
+                       "capacity": 0.0, "contract_min": 0.0})
+    for who, when in sorted(resigned_on.items(), key=lambda item: item[1]):
+        log.add(when, Kind.RESIGN, who, -1, ee[who])
+    return log
+
+
+def test_the_exit_ratio_is_the_risk_of_resigning_within_a_year_of_a_snapshot_high_ee_over_the_rest() -> None:
+    # Two burned out (EE >= 27), both resign within the year: risk 2/2. Four others, one resigns: risk 1/4.
+    log = _snapshot_log([30, 28, 10, 12, 20, 26], {0: 100.0, 1: 363.0, 2: 200.0})
+    assert metrics.burned_out_exit_ratio(EventColumns.of(log), DayColumns.of(log), 27.0) == pytest.approx(4.0)
+    # A resignation after the 52 weeks of follow-up does not count: then nobody low-EE left, and the ratio is NaN.
+    late = _snapshot_log([30, 28, 10, 12], {0: 100.0, 2: 380.0})
+    assert math.isnan(metrics.burned_out_exit_ratio(EventColumns.of(late), DayColumns.of(late), 27.0))
+    # A window shorter than a year of follow-up has no snapshot at all.
+    short = _snapshot_log([30, 10], {0: 10.0}, last_day=300)
+    assert math.isnan(metrics.burned_out_exit_ratio(EventColumns.of(short), DayColumns.of(short), 27.0))

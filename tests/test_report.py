@@ -90,7 +90,8 @@ def refused(folder: Path, *fragments: str) -> None:
 
 def test_a_garbage_row_in_the_summary_is_refused_at_its_line(folders: Path, tmp_path: Path) -> None:
     run = copy(folders, "run", tmp_path)
-    replace_line(run / "summary.csv", 3, lambda line: set_field(line, 4, "oops"))
+    replace_line(run / "summary.csv", 3, lambda line: set_field(line, 1 + [m.name for m in METRICS].index("ee_mean"),
+                                                                "oops"))
     refused(run, "summary.csv:3: ee_mean: 'oops' is not a number")
 
 
@@ -117,7 +118,8 @@ def test_a_weekly_table_cut_at_a_line_boundary_is_refused(folders: Path, tmp_pat
 
 def test_a_value_outside_its_possible_range_is_refused(folders: Path, tmp_path: Path) -> None:
     run = copy(folders, "run", tmp_path)
-    replace_line(run / "summary.csv", 2, lambda line: set_field(line, 5, "1.7"))  # ee_high_share, a share
+    column = 1 + [m.name for m in METRICS].index("ee_high_share")  # after replication; a share
+    replace_line(run / "summary.csv", 2, lambda line: set_field(line, column, "1.7"))
     refused(run, "summary.csv:2: ee_high_share: '1.7' is outside the possible range 0 to 1 (share)")
 
 
@@ -251,7 +253,7 @@ def test_a_precomputed_scenario_diff_is_shown_in_a_comparison(folders: Path) -> 
     page = build_report(folders / "cmp", inline_js=False, scenario_diff=diff)
     assert "What differs between the two scenarios" in page
     assert "paperwork.offload_share" in tables(page)
-    assert "What differs" not in build_report(folders / "cmp", inline_js=False)
+    assert "parameter path" in tables(page)  # the given table, not one computed from the files
 
 
 def test_the_inlined_javascript_is_the_vega_lite_altair_writes_for(folders: Path) -> None:
@@ -293,3 +295,12 @@ def test_the_report_fits_a_1280_pixel_screen_and_draws_every_chart_offline(folde
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         browser.close()
     assert overflow <= 0  # a wide table scrolls inside its box; the page itself never needs a sideways scroll
+
+
+def test_a_comparison_shows_what_differs_instead_of_both_scenarios_in_full(folders: Path) -> None:
+    page = build_report(folders / "cmp", inline_js=False)
+    assert "What differs between the two scenarios" in page
+    shown = tables(page)
+    assert "paperwork.offload_share" in shown  # the one parameter the two files set differently
+    assert "staff.clinicians" not in shown  # the same in both: not listed
+    assert page.count("Scenario: ") == 1  # one scenario in full, not two

@@ -49,8 +49,10 @@ class ReplicationResult:
         weekly: one row per week of the whole run, warm-up included and flagged: ``replication``, ``week``,
             ``warmup``, ``headcount`` (clinicians), ``vacancies`` (positions), ``ee_mean`` (MBI-EE points 0-54),
             ``ee_high_share`` (share), ``session_hours`` / ``paperwork_hours`` / ``after_hours_hours``
-            (hours per clinician-week), ``backlog_hours`` (hours per clinician), ``sessions_attended``,
-            ``waitlist`` (clients), ``departures``, ``referrals``, ``hires`` (counts per week).
+            (hours per clinician-week), ``backlog_hours`` (hours per clinician), ``strain_mean`` (MBI-EE points),
+            ``caseload_mean`` (clients), ``hours_worked`` (hours per clinician-week), ``written_off`` (tasks),
+            ``sessions_attended``, ``waitlist`` (clients), ``departures``, ``referrals``, ``hires`` (counts per
+            week); ``docs/outputs.md`` says each.
         events: with ``events=True``, the event log: ``replication``, ``time`` (days from the start), ``kind``,
             ``clinician`` and ``client`` (ids, -1 for none), ``value`` (its meaning depends on the kind);
             otherwise ``None``.

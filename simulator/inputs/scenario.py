@@ -50,9 +50,11 @@ class Policy(Section):
 class Scenario(Section):
     name: str = Field("unnamed", max_length=200, description="Short name of the scenario.")
     description: str = Field("", max_length=10000, description="What the scenario represents and why.")
-    horizon_weeks: int = param(182, unit="weeks", ge=1, le=5200, source="assumption: 26 warm-up + 3 years",
+    horizon_weeks: int = param(208, unit="weeks", ge=1, le=5200, source="assumption: 52 warm-up + 3 years",
                                description="Simulated length including warm-up.")
-    warmup_weeks: int = param(26, unit="weeks", ge=0, le=5200, source="assumption; see docs/model.md",
+    warmup_weeks: int = param(52, unit="weeks", ge=0, le=5200,
+                              source="assumption: vacancies build up from a full staff over about a year "
+                                     "(paperwork-sim warmup; docs/model.md)",
                               description="Weeks excluded from metrics.")
     replications: int = param(10, unit="replications", ge=1, le=100000, source="assumption",
                               description="Default number of replications.")

@@ -81,7 +81,8 @@ class Workload(Section):
     coverage: Literal["colleagues", "waitlist"] = Field(
         "colleagues", description="Who covers for a clinician who leaves: colleagues take the departing "
         "clinician's clients and carry bigger caseloads while the post is vacant, up to the overload limit "
-        "(colleagues); or the clients wait and caseloads stay at the target (waitlist).",
+        "(colleagues); or the clients wait and empty posts leave caseloads at the target (waitlist; a long "
+        "waitlist still raises them, see pressure_waitlist_per_position).",
         json_schema_extra={"unit": "-", "source": "assumption: most agencies must cover (model spec, issue 17); "
                            "[S] turnover raises the workload of those who stay (Fukui 2019, citing Holtom)"})
     overload_limit: float = param(
@@ -144,13 +145,14 @@ class Paperwork(Section):
         source="[V] Sinsky 2016: 1-2 h each night; Arndt 2017: 86 min after hours",
         description="Cap on after-hours desk work per workday (0 = no after-hours work).")
     after_hours_max_hours_per_week: float = param(
-        6, unit="h/week", ge=0, le=40,
+        7, unit="h/week", ge=0, le=40,
         source="assumption; [V] KLAS/JAMIA 2021 compares <= 5 with >= 6 h/week of after-hours charting",
         description="Cap on after-hours desk work per week, on top of the daily cap.")
     write_off_days: float | None = param(
         30, unit="days late", gt=0, le=730, source="assumption",
-        description="Late work still open this many days after its due day is written off: never done, counted "
-                    "against the clinician at audits (null = late work is always done in the end).")
+        description="Late work still open more than this many days after its due day is written off at the end "
+                    "of a workday: never done, with the strain of a late task and counted against the clinician "
+                    "at audits (null = late work is always done in the end).")
     catch_up_backlog_hours: float | None = param(
         None, unit="hours of late work", gt=0, le=200, source="assumption (a policy lever: protected catch-up time)",
         description="When a clinician's late paperwork passes this, they block session slots to catch up (the "

@@ -14,13 +14,20 @@ class Burnout(Section):
                           json_schema_extra={"unit": "-", "source": "model design (spec 3)"})
     initial_ee: EEDistribution = Field(
         default_factory=lambda: EEDistribution(mean=12, sd=6),
-        description="MBI-EE of a new hire (and of the starting staff).",
+        description="MBI-EE of a new hire.",
         json_schema_extra={"unit": "MBI-EE points", "source": "assumption: below the steady-state mean 21 [V]"})
+    starting_ee: EEDistribution = Field(
+        default_factory=lambda: EEDistribution(mean=26, sd=9),
+        description="MBI-EE of the staff in post when the run starts, for one of average susceptibility (it scales "
+                    "with susceptibility; the sd is the whole staff's spread), their daily strain starting there too.",
+        json_schema_extra={"unit": "MBI-EE points",
+                           "source": "assumption: set so that the baseline starts close to its steady state (mean "
+                                     "EE about 22-23, [V] O'Connor 2018: 21.1) and the warm-up can be short"})
     high_ee_threshold: float = param(27, unit="MBI-EE points", ge=0, le=54,
                                      source="[S] MBI manual summaries: high EE >= 27",
                                      description="Cut-off for 'high emotional exhaustion'.")
     ee_per_load_hour: float = param(
-        0.295, unit="strain points per weighted hour", ge=0, le=10,
+        0.32, unit="strain points per weighted hour", ge=0, le=10,
         source="assumption: calibrated to steady-state mean EE 21 and 40% high EE [V O'Connor 2018]",
         description="Daily strain (on the MBI-EE scale) accrued per weighted hour of work.")
     ee_time_constant_weeks: float = param(
@@ -78,7 +85,7 @@ class Turnover(Section):
     enabled: bool = Field(True, description="Switch resignations off (queueing validation).",
                           json_schema_extra={"unit": "-", "source": "model design (spec 3)"})
     base_annual_rate: float = param(
-        0.105, unit="per clinician-year", ge=0, le=5,
+        0.11, unit="per clinician-year", ge=0, le=5,
         source="calibrated so overall turnover is 26-30% [V Bukach 2015, Fukui 2020; S Brabson 2020]",
         description="Resignation hazard of a clinician past the first year, below the high-EE threshold, with no "
                     "recent resignations around them.")
@@ -109,6 +116,12 @@ class Turnover(Section):
     onboarding_weeks: float = param(12, unit="weeks", ge=0, le=104,
                                     source="[G/U] onboarding blogs: 60-90 days at reduced capacity",
                                     description="Linear ramp of a new hire's caseload.")
+    starting_tenure_years: float = param(
+        3.6, unit="years", gt=0, le=40,
+        source="assumption: about the mean tenure annual turnover of 26-30% implies (1 / 0.28 years) [V Bukach "
+               "2015, Fukui 2020]",
+        description="Mean time the staff in post when the run starts have been at the agency (exponential), which "
+                    "decides who is still in their first year.")
     hire_ahead_positions: int = param(0, unit="positions", ge=0, le=500, source="policy lever",
                                       description="Extra positions recruited beyond funded headcount.")
 

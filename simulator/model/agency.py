@@ -115,17 +115,18 @@ class Agency:
             day = next_workday(day)
 
     def start_of_day(self) -> None:
-        """How many posts stand empty this morning (departures, notice), and so the caseload goal."""
-        in_post = sum(not c.notice for c in self.clinicians.values())
-        empty = max(0, self.rules.positions - in_post)
+        """How many posts stand empty this morning (their holders gone, or working out notice: the new clients
+        they would have taken go to colleagues), and so the caseload goal and everyone's wish to leave."""
+        staying = sum(not c.notice for c in self.clinicians.values())
+        empty = max(0, self.rules.positions - staying)
         self.empty_share = empty / self.rules.positions
-        self.set_goal(self.goal_today(empty, in_post))
+        self.set_goal(self.goal_today(empty, staying))
 
-    def goal_today(self, empty: int, in_post: int) -> int:
-        """The caseload goal: the target, raised while colleagues cover empty posts (``empty`` of them, for
-        ``in_post`` clinicians not on notice) or while the waitlist is long, up to the overload limit."""
+    def goal_today(self, empty: int, staying: int) -> int:
+        """The caseload goal: the target, raised while colleagues cover empty posts (``empty`` of them, for the
+        ``staying`` clinicians) or while the waitlist is long, up to the overload limit."""
         rules = self.rules
-        cover = empty / max(in_post, 1) if rules.covering else 0.0
+        cover = empty / max(staying, 1) if rules.covering else 0.0
         pressure = 0.0
         if rules.pressure_per_position is not None:
             pressure = min(1.0, self.waitlist.size / (rules.pressure_per_position * rules.positions))

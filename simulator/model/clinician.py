@@ -7,8 +7,8 @@ time, the evening's after-hours work, and what the day does to strain, to exhaus
 Everything the day logs is stamped 08:00. The minute-by-minute layout of a day is built only for the weeks a caller
 traces (the "clinician's week" chart).
 
-A departure is an event of its own (``staffing.depart``): it takes the clinician off the roster, so no later
-workday calls on them, the way an interrupt ends a machine's process in SimPy's machine-shop example.
+A departure is an event of its own (the departure process in ``staffing``): it takes the clinician off the roster,
+so no later workday calls on them, the way an interrupt ends a machine's process in SimPy's machine-shop example.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ def evening_minutes(urgent: float, tonight: float) -> float:
     """Minutes of after-hours desk work on an evening with ``urgent`` clock minutes of work due by the next workday
     and not late yet, when at most ``tonight`` minutes are possible (the daily cap, less what the week has used).
 
-    A little urgent work is done in full; more is done with diminishing returns, approaching the cap, as each
-    further evening hour is harder to give: ``tonight * (1 - exp(-urgent / tonight))``.
+    A little urgent work is done almost in full; more is done with diminishing returns, approaching the cap, as
+    each further evening hour is harder to give: ``tonight * (1 - exp(-urgent / tonight))``.
     """
     if tonight <= 0.0 or urgent <= 0.0:
         return 0.0

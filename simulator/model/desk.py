@@ -60,13 +60,14 @@ class _Bucket:
 
 
 class DeskQueue:
-    """Open tasks in buckets by due day, worked earliest-deadline-first and, within a due day, first-come.
+    """Open tasks in buckets by due day: the tasks not yet late earliest-deadline-first and, within a due day,
+    first-come; then the late ones in the same order (``work``).
 
-    A heap of single tasks would do the same, but a clinician creates hundreds of thousands of tasks in a run and
-    almost all of them share one of a few due days: appending to a bucket is far cheaper than a heap push, and the
-    end of a day marks whole buckets late instead of popping every task. The order is exactly the heap's,
-    (due day, arrival): a bucket only takes new tasks until it falls late or its due day is postponed; after that
-    a new bucket with the same due day is queued behind it.
+    A heap of single tasks would keep the same order, but a clinician creates hundreds of thousands of tasks in a
+    run and almost all of them share one of a few due days: appending to a bucket is far cheaper than a heap push,
+    and the end of a day marks whole buckets late instead of popping every task. Within each pass the order is a
+    heap's, (due day, arrival): a bucket only takes new tasks until it falls late or its due day is postponed;
+    after that a new bucket with the same due day is queued behind it.
     """
 
     __slots__ = ("_accepting", "_buckets", "_spare", "added_since_audit", "backlog_minutes", "late_since_audit")

@@ -48,7 +48,7 @@ class Kind(StrEnum):
     VACANCY_OPEN = "vacancy_open"  # value = open vacancies after the event
     VACANCY_CLOSE = "vacancy_close"  # value = open vacancies after the event
     AUDIT = "audit"  # value = findings for this clinician
-    CONFLICT = "conflict"  # a conflict incident; value = EE shock
+    CONFLICT = "conflict"  # a conflict incident; value = the strain it adds
     POLICY = "policy"  # a timed policy took effect; value = its index
 
 

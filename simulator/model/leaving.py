@@ -4,9 +4,10 @@ A clinician's hazard is a base annual rate times three multipliers, each from th
 - **tenure**: higher in the first year at the agency (Fukui 2020: fewer years in the field predicts exit);
 - **burnout**: higher at or above the high-EE threshold (Hamidi 2018, Willard-Grace 2019), its excess buffered by
   supervisory support (Fukui 2019, Green 2013, Dishop 2019);
-- **contagion**: higher while colleagues' posts stand empty after they resigned (Felps 2009: co-workers' leaving
-  raises one's own quitting), in proportion to the share of the funded posts whose holders have left (and are not
-  yet replaced) or are working out their notice; it fades as the posts are filled.
+- **contagion**: higher while colleagues' posts stand empty (Felps 2009: co-workers' leaving raises one's own
+  quitting), in proportion to the share of the funded posts without a clinician who is staying: posts whose
+  holders left and are not yet replaced, or are working out their notice (posts a policy adds count too, and
+  hire-ahead recruits fill the gap); it fades as the posts are filled.
 
 Resignations are drawn every workday, leave included, so the annual rate is spread over workdays. Pure formulas; no
 SimPy here.

@@ -8,16 +8,20 @@ up over the onboarding weeks; a policy that cuts positions interrupts the newest
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import simpy
 
+from simulator.inputs.scenario import Scenario
 from simulator.model.burnout import clip_ee
 from simulator.model.clients import Client, Status
 from simulator.model.clinician import Clinician
 from simulator.model.events import Kind
+from simulator.model.leaving import effective_burnout_ratio
 from simulator.model.paperwork import TaskKind
 
 if TYPE_CHECKING:
@@ -26,9 +30,6 @@ if TYPE_CHECKING:
 __all__ = ["draw_leave_weeks", "new_clinician", "open_vacancies", "resign"]
 
 _PERSONAL = frozenset({TaskKind.DAILY_ADMIN, TaskKind.COMPLIANCE})  # tasks that leave with the clinician
-
-#: Mean tenure of the staff in post at the start: about what annual turnover of 26-30% implies (1 / 0.28 years).
-_MEAN_TENURE_DAYS = 365.25 / 0.28
 
 
 def draw_leave_weeks(agency: Agency, start: float) -> frozenset[int]:
@@ -47,21 +48,59 @@ def draw_leave_weeks(agency: Agency, start: float) -> frozenset[int]:
 
 def new_clinician(agency: Agency, *, ramping: bool) -> Clinician:
     """A clinician joins the roster now, with a starting EE, susceptibility and writing speed drawn from their
-    streams. A new hire starts their tenure now; the staff in post when the run starts (``ramping`` False) have
-    been at the agency for a while already, an exponential time with the mean tenure a steady turnover implies."""
+    streams. A new hire starts their tenure now, with a new hire's EE; the staff in post when the run starts
+    (``ramping`` False) have been at the agency for a while already (``turnover.starting_tenure_years``) and start
+    with a working clinician's EE (``burnout.starting_ee``)."""
     p = agency.params
-    ee = 0.0
-    if p.burnout.enabled:
-        ee = clip_ee(agency.streams["initial"].normal(p.burnout.initial_ee.mean, p.burnout.initial_ee.sd))
-    susceptibility = max(0.05, agency.streams["susceptibility"].normal(1.0, p.burnout.susceptibility_sd))
+    z = agency.streams["susceptibility"].normal()
+    if ramping:
+        susceptibility = max(0.05, 1.0 + p.burnout.susceptibility_sd * z)
+        start = p.burnout.initial_ee
+        ee = clip_ee(agency.streams["initial"].normal(start.mean, start.sd))
+    else:
+        susceptibility, ee = starting_staff_member(p, z, agency.streams["initial"].normal())
+    if not p.burnout.enabled:
+        ee = 0.0
     writing_speed = agency.streams["writing_speed"].lognormal(1.0, p.paperwork.writing_speed_sd)
     now = agency.schedule.now
-    tenure = 0.0 if ramping else agency.streams["tenure"].exponential(_MEAN_TENURE_DAYS)
+    tenure = 0.0 if ramping else agency.streams["tenure"].exponential(365.25 * p.turnover.starting_tenure_years)
     clinician = Clinician(agency, agency.next_clinician_id(), hired_at=now, tenure_start=now - tenure, ee=ee,
                           susceptibility=susceptibility, writing_speed=writing_speed,
                           leave_weeks=draw_leave_weeks(agency, now), ramping=ramping)
     agency.clinicians[clinician.id] = clinician
     return clinician
+
+
+def starting_staff_member(p: Scenario, z: float, z_ee: float) -> tuple[float, float]:
+    """The susceptibility and EE of a clinician in post when the run starts, from two standard normal draws.
+
+    The staff in post are survivors: those more susceptible to strain burn out and leave sooner, so at any moment
+    the staff hold fewer of them than the people hired. Under a constant hazard, a type's share of the staff is its
+    share of hires times its expected tenure, 1 / hazard; so the susceptibility is the ``z`` quantile of the hiring
+    distribution weighted by 1 / (1 + (HR - 1) P(EE >= threshold | susceptibility)), taking a working clinician's
+    EE to be ``burnout.starting_ee.mean`` times the susceptibility, give or take the rest of that distribution's
+    spread. Starting the staff this way, rather than as fresh hires, leaves a shorter transient for the warm-up.
+    """
+    b = p.burnout
+    grid, cdf, spread = _survivor_susceptibility(b.susceptibility_sd, b.starting_ee.mean, b.starting_ee.sd,
+                                                 b.high_ee_threshold, effective_burnout_ratio(p))
+    u = 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
+    susceptibility = float(np.interp(u, cdf, grid))
+    return susceptibility, clip_ee(b.starting_ee.mean * susceptibility + spread * z_ee)
+
+
+@functools.lru_cache(maxsize=32)
+def _survivor_susceptibility(sd: float, mean_ee: float, sd_ee: float, threshold: float,
+                             ratio: float) -> tuple[np.ndarray, np.ndarray, float]:
+    """(grid of susceptibilities, the survivors' cumulative distribution over it, the EE spread left for each)."""
+    grid = np.linspace(max(0.05, 1.0 - 6.0 * sd), 1.0 + 6.0 * sd, 2001)
+    spread = math.sqrt(max(0.0, sd_ee**2 - (mean_ee * sd) ** 2))
+    hires = np.exp(-0.5 * ((grid - 1.0) / sd) ** 2) if sd > 0 else np.ones_like(grid)
+    z = (mean_ee * grid - threshold) / spread if spread > 0 else np.where(mean_ee * grid >= threshold, 1e9, -1e9)
+    burned_out = 0.5 * (1.0 + np.vectorize(math.erf)(z / math.sqrt(2.0)))
+    weights = hires / (1.0 + (ratio - 1.0) * burned_out)
+    cdf = np.cumsum(weights)
+    return grid, (cdf - cdf[0]) / (cdf[-1] - cdf[0]) if cdf[-1] > cdf[0] else np.linspace(0, 1, len(grid)), spread
 
 
 def _positions(agency: Agency) -> int:

@@ -19,10 +19,12 @@ import numpy as np
 
 __all__ = ["STREAM_NAMES", "Stream", "Streams", "geometric_log_q", "lognormal_params"]
 
-#: Every stream the model draws from. A name, not a position, keys each stream, so the order does not matter, but a
-#: name is never reused for another purpose: renaming a stream changes its draws. Each mechanism has a stream of
-#: its own (each kind of paperwork task too, ``paperwork.TASKS``), so adding a mechanism or a task kind leaves the
-#: draws of every other one unchanged. The list is the registry that catches a misspelt name.
+#: Every stream the model may draw from. A name, not a position, keys each stream, so the order does not matter, but
+#: a name is never reused for another purpose: renaming a stream changes its draws. Each mechanism that draws has a
+#: stream of its own (each kind of paperwork task too, ``paperwork.TASKS``; a kind whose minutes are a constant
+#: draws nothing from its stream), so adding a mechanism or a task kind leaves the draws of every other one
+#: unchanged. ("initial" serves the starting state: the staff's starting EE and their clients' review dates.)
+#: The list is the registry that catches a misspelt name.
 STREAM_NAMES: tuple[str, ...] = (
     "referrals", "patience", "episodes", "attendance", "dropout", "turnover", "hiring", "climate",
     "audits", "vacation", "transfer", "initial", "susceptibility",

@@ -88,7 +88,7 @@ KIND_NOTES: dict[str, tuple[str, str]] = {  # kind -> (what happened, what ``val
     Kind.VACANCY_OPEN: ("a position falls vacant", "open vacancies after the event"),
     Kind.VACANCY_CLOSE: ("a vacancy is filled", "open vacancies after the event"),
     Kind.AUDIT: ("a documentation audit of a clinician", "findings for this clinician"),
-    Kind.CONFLICT: ("a workplace conflict incident", "the EE shock (MBI-EE points)"),
+    Kind.CONFLICT: ("a workplace conflict incident", "the strain it adds (MBI-EE points)"),
     Kind.POLICY: ("a timed policy takes effect", "its index in the scenario's policies"),
 }
 

@@ -28,6 +28,8 @@ import pandas as pd
 from simulator.experiments.advice import welch
 from simulator.experiments.experiment import compare, confidence_intervals
 from simulator.experiments.sensitivity import TORNADO_METRICS
+from simulator.inputs.diff import ABSENT, scenario_diff
+from simulator.inputs.loader import load_scenario_text
 from simulator.outputs import charts, formatting
 from simulator.outputs.files import atomic_write_text
 from simulator.outputs.folders import CompareFolder, RunFolder, SweepFolder, open_results
@@ -222,12 +224,24 @@ def _compare_page(folder: CompareFolder, scenario_diff: pd.DataFrame | None) -> 
     page.table(_changes(table))
     _over_time(page, {names["base"]: base.weekly, names["other"]: other.weekly}, base.scenario.warmup_weeks)
     _time_split(page, {names["base"]: base.weekly, names["other"]: other.weekly})
-    if scenario_diff is not None:
-        page.heading("What differs between the two scenarios")
-        page.table(scenario_diff)
-    page.text(f"Scenario: {names['base']}", base.scenario_text)
-    page.text(f"Scenario: {names['other']}", other.scenario_text)
+    page.heading("What differs between the two scenarios")
+    page.table(scenario_diff if scenario_diff is not None else _differences(base.scenario_text, other.scenario_text))
+    page.note("Every resolved parameter that differs (after extends and defaults); the rest are the same in both.")
+    page.text(f"Scenario: {names['base']} (the other is the same but for the differences above)", base.scenario_text)
     return page
+
+
+def _differences(base_text: str, other_text: str) -> pd.DataFrame:
+    """The resolved parameters that differ between the two sides' scenario files (``paperwork-sim diff``)."""
+    base = load_scenario_text(base_text, name="base/scenario.yaml")
+    other = load_scenario_text(other_text, name="other/scenario.yaml")
+    rows = [{"parameter": d.path, "base": _shown(d.a), "other": _shown(d.b), "unit": d.unit}
+            for d in scenario_diff(base, other)]
+    return pd.DataFrame(rows, columns=["parameter", "base", "other", "unit"])
+
+
+def _shown(value: Any) -> str:
+    return "(absent)" if value is ABSENT else "null" if value is None else str(value)
 
 
 def _changes(table: pd.DataFrame) -> pd.DataFrame:
