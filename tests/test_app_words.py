@@ -10,10 +10,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from simulator.experiments.bounds import SCALE_RANGES
 from simulator.experiments.experiment import compare, run_experiment
 from simulator.inputs.loader import load_scenario
-from simulator.outputs import verdict
-from simulator.outputs.narrative import periods, story_caption
+from simulator.outputs import formatting, verdict
+from simulator.outputs.narrative import audit_note, periods, story_caption
 from simulator.outputs.story import policy_marks
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
@@ -79,10 +80,11 @@ def test_paired_intervals_from_two_replications_stay_possible() -> None:
         if math.isnan(row["base_mean"]):
             continue  # not measured in 25 weeks (the exit ratio needs a year of follow-up)
         low, high = verdict.change_interval(row)
-        scale_low = 0.0 if row["metric"] != "net_margin" else -math.inf
-        assert row["base_mean"] + low >= scale_low - 1e-9, row["metric"]
-        if row["unit"] == "share" or row["metric"].endswith("_share"):
-            assert row["base_mean"] + high <= 1 + 1e-9, row["metric"]
+        # each metric's possible range by its declared scale, not its name (continuity_disruption_share is a rate)
+        scale = formatting.scale_of(row["metric"])
+        floor, ceiling = SCALE_RANGES[scale] if scale is not None else (-math.inf, math.inf)
+        assert row["base_mean"] + low >= floor - 1e-9, row["metric"]
+        assert row["base_mean"] + high <= ceiling + 1e-9, row["metric"]
         assert verdict.status(row) == "early"
     for row in verdict.records(other.intervals()):
         if row["metric"] != "net_margin" and not math.isnan(row["mean"]):
@@ -127,7 +129,7 @@ def test_the_story_of_the_exodus_shows_the_cascade() -> None:
     policy = run_experiment(exodus, replications=2, jobs=2).weekly
     reference = run_experiment(baseline, replications=2, jobs=2).weekly
     marks = [week for week, _ in policy_marks(exodus)]
-    assert marks == [52]
+    assert marks == [78]
     text = story_caption(policy, reference, replay=0, names=("exodus.yaml", "baseline.yaml"),
                          horizon=exodus.horizon_weeks, warmup=exodus.warmup_weeks, policy_weeks=marks)
     # vacancies stay open, colleagues cover with bigger caseloads, departures come faster, the waitlist grows
@@ -137,3 +139,10 @@ def test_the_story_of_the_exodus_shows_the_cascade() -> None:
     left = [int(n) for n in text.split("Over the measured weeks, ")[1].split(" clinicians left against ")[0:1]]
     theirs = int(text.split(" clinicians left against ")[1].split()[0])
     assert left[0] > theirs, text
+
+
+def test_the_story_explains_the_regular_jumps_by_the_scenarios_own_audit_interval() -> None:
+    baseline = load_scenario(SCENARIOS / "baseline.yaml")
+    assert "every 13 weeks, are the chart audits" in audit_note(baseline.paperwork.audit_interval_weeks)
+    assert "every 26 weeks" in audit_note(26.0)
+    assert audit_note(None) == ""  # no audits, no jumps to explain

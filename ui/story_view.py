@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from simulator.outputs import charts, storycharts
-from simulator.outputs.narrative import story_caption
+from simulator.outputs.narrative import audit_note, story_caption
 from simulator.outputs.story import as_drawn, pick_clinician, policy_marks, story_weeks
 from ui.answer import md
 from ui.look import draw
@@ -62,7 +62,8 @@ def story(run: AppRun) -> None:
         key += f" against :gray[**━━ {run.reference_label}**]"
     st.markdown(md(f"{key}, replication {replay}" + (", dashed: the mean of all replications" if means else "")
                    + ". The shaded weeks are the warm-up, left out of every figure; a purple dashed line marks a "
-                     "timed policy; ▼ marks a week with departures."))
+                     "timed policy; ▼ marks a week with departures. "
+                   + audit_note(run.scenario.paperwork.audit_interval_weeks)))
     subtitle = [f"blue: {run.label}", *([] if run.same_as_reference else [f"grey: {run.reference_label}"]),
                 f"replication {replay}{' (solid), mean (dashed)' if means else ''} · seed {run.seed}"]
     story_panels(runs, replay=replay, means=means, horizon=run.scenario.horizon_weeks,

@@ -68,14 +68,14 @@ LESSON: tuple[Step, ...] = (
          "baseline.yaml", "baseline.yaml", "story", (_P["ee_high_share"], _P["cumulative_departures"]),
          {"paperwork.note_minutes.mean": 25.0}, "25-minute notes"),
     Step("The cascade",
-         "Week 52: a new documentation standard adds five minutes to every note, and recruiting slows from four "
+         "Week 78: a new documentation standard adds five minutes to every note, and recruiting slows from four "
          "months to nine. Colleagues cover the empty posts with bigger caseloads, paperwork falls behind, and empty "
          "posts make others want to leave: departures beget departures.",
-         "When would you have noticed? What would you have done in week 60?",
+         "When would you have noticed? What would you have done in week 90?",
          "exodus.yaml", "baseline.yaml", "story",
          (_P["vacancies"], _P["caseload_mean"], _P["cumulative_departures"], _P["waitlist"]), weeks=234),
     Step("A policy and the recovery",
-         "Week 104: the agency acts. Recruiting back to about four months, an AI scribe takes a quarter of the "
+         "Week 130: the agency acts. Recruiting back to about four months, an AI scribe takes a quarter of the "
          "documentation, and two posts are recruited ahead of need. Same squeeze, same dice; only the response "
          "differs.",
          "Which of the three changes matters most? Why does the waitlist come down so slowly?",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Periods", "periods", "story_caption"]
+__all__ = ["Periods", "audit_note", "periods", "story_caption"]
 
 # (column, how it is summed over a stretch, words, format, plural): departures are counted per year, the rest averaged.
 _SERIES = (
@@ -87,3 +87,14 @@ def story_caption(policy: pd.DataFrame, reference: pd.DataFrame | None, *, repla
         text += (f" Over the measured weeks, {left[0]} clinicians left against {left[1]} under {names[1]} in the "
                  f"same replication, and on average {share[0]:.0%} had high exhaustion against {share[1]:.0%}.")
     return text
+
+
+def audit_note(interval_weeks: float | None) -> str:
+    """Why exhaustion jumps at regular intervals: each chart audit finds late records, and every finding is a
+    remediation task and a spell of strain for the clinician. Without this a trainer is asked "what are the spikes?"
+    and has no answer on the screen. Empty when the scenario has no audits."""
+    if interval_weeks is None:
+        return ""
+    return (f"The regular jumps in exhaustion, every {interval_weeks:g} weeks, are the chart audits: each audit "
+            "reviews a sample of every clinician's records, and each late one it finds is remediation work and "
+            "strain.")
