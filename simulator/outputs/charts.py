@@ -22,8 +22,8 @@ from simulator.experiments.experiment import t_quantile
 from simulator.outputs import formatting
 from simulator.outputs.metrics import METRICS
 
-__all__ = ["STATUS_COLOURS", "WEEKLY_SERIES", "Drawn", "Width", "change_forest", "interval_panel", "time_split",
-           "titled", "weekly_means", "weekly_series"]
+__all__ = ["STATUS_COLOURS", "WEEKLY_SERIES", "Drawn", "Width", "change_forest", "interval_panel", "run_name_axis",
+           "time_split", "titled", "weekly_means", "weekly_series"]
 
 Width = int | Literal["container"]  # pixels, or "container": as wide as the page column (the chart reflows on a phone)
 
@@ -52,6 +52,12 @@ def titled(chart: Drawn, title: str, subtitle: str | list[str] = "", description
     return described
 
 
+def run_name_axis() -> alt.Axis:
+    """An axis of run names, one phrase a line: a name says every way a run differs ("#2 ai_scribe.yaml, note
+    minutes 20, from week 78, ..."), and cut at a fixed width two runs would read the same."""
+    return alt.Axis(labelExpr="split(datum.label, ', ')", labelLimit=320, labelPadding=6)
+
+
 def time_split(weekly_by_scenario: pd.DataFrame, *, width: Width = WIDTH) -> alt.Chart:
     """Hours per clinician-week spent in sessions, at the desk and after hours, one bar per scenario.
 
@@ -63,9 +69,9 @@ def time_split(weekly_by_scenario: pd.DataFrame, *, width: Width = WIDTH) -> alt
     tidy = means.melt(id_vars="scenario", var_name="activity", value_name="hours")
     tidy["activity"] = tidy["activity"].map(TIME_SPLIT_COLUMNS)
     tidy["order"] = tidy["activity"].map({label: i for i, label in enumerate(TIME_SPLIT_COLUMNS.values())})
-    chart: alt.Chart = alt.Chart(tidy, width=width).mark_bar().encode(
+    chart: alt.Chart = alt.Chart(tidy, width=width, height=alt.Step(52)).mark_bar().encode(  # names on 3-4 lines
         x=alt.X("hours:Q", title="Hours per clinician-week (after warm-up)", stack="zero"),
-        y=alt.Y("scenario:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
+        y=alt.Y("scenario:N", title=None, sort=None, axis=run_name_axis()),
         color=alt.Color("activity:N", title=None, sort=list(TIME_SPLIT_COLUMNS.values()),
                         legend=alt.Legend(orient="bottom"),
                         scale=alt.Scale(domain=list(TIME_SPLIT_COLUMNS.values()), range=_SPLIT_COLOURS)),
@@ -200,8 +206,9 @@ def interval_panel(rows: pd.DataFrame, metric: str, *, change: bool = False,
     data = rows.assign(mean_text=[(formatting.change if change else formatting.number)(v, scale) for v in rows["mean"]],
                        low_text=[formatting.number(v, scale) for v in rows["low"]],
                        high_text=[formatting.number(v, scale) for v in rows["high"]])
-    base = alt.Chart(data, width=width, height=30 * max(len(data), 1) + 110)  # title and axis included
-    y = alt.Y("name:N", title=None, sort=None, axis=alt.Axis(labelLimit=260))
+    # room for a run name on up to four lines, plus the title and the axis
+    base = alt.Chart(data, width=width, height=56 * max(len(data), 1) + 110)
+    y = alt.Y("name:N", title=None, sort=None, axis=run_name_axis())
     x = alt.X("mean:Q", title=None, axis=alt.Axis(format=("+" if change else "") + fmt), scale=alt.Scale(zero=change))
     points = base.mark_point(filled=True, size=80).encode(
         x=x, y=y, color=alt.Color("role:N", title=None, legend=None, scale=alt.Scale(
