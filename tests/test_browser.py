@@ -248,6 +248,8 @@ def test_on_a_phone_the_story_reflows_onto_the_screen(browser: Any, app_url: str
         assert box is not None
         assert box["x"] >= 0
         assert box["x"] + box["width"] <= PHONE["width"], (index, box)
+    charts.first.scroll_into_view_if_needed()  # the picture shows a chart, not the page's header
+    page.wait_for_timeout(1500)
     page.screenshot(path=str(shots / "phone-story.png"))
     page.context.close()
 
@@ -346,6 +348,8 @@ def test_teach_mode_shows_a_lesson_step_in_large_type(browser: Any, app_url: str
     lesson.locator(".vega-embed").nth(1).wait_for(timeout=RUN_TIMEOUT_MS)
     _settle(page)
     assert "step=2" in page.url
+    page.get_by_text("Question for the room").first.scroll_into_view_if_needed()
+    page.mouse.wheel(0, 420)  # the question and the step's charts in the picture, as a room sees them
     page.wait_for_timeout(1500)
     page.screenshot(path=str(shots / "teach.png"))
     page.context.close()
