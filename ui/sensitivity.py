@@ -20,6 +20,7 @@ from simulator.inputs.limits import APP_LIMITS, sweep_violations
 from simulator.inputs.scenario import Scenario
 from simulator.outputs import charts
 from simulator.outputs.metrics import METRICS
+from ui.look import draw
 
 __all__ = ["AppSweep", "sweep_form", "sweep_result"]
 
@@ -87,17 +88,27 @@ def sweep_result(finished: AppSweep | None) -> None:
     if finished is None:
         return
     table = finished.tornado()
-    shown = table.assign(lever=table["lever"].map(lever_name), metric=table["metric"].map(_METRIC_LABELS))
     st.subheader(f"Sensitivity of {finished.label}")
-    st.caption("Each bar runs from the scenario's mean (black line) to the mean with one lever at the low (blue) "
-               "or high (red) end of its range; longest bars on top. Hover for the change and its 95% CI "
-               "half-width: a change smaller than its half-width is not distinguishable from noise.")
-    # 300 px of bars beside labels of up to 300 px and the legend fit the page at 1280x800
-    st.altair_chart(charts.tornado_chart(shown, width=300))
+    st.markdown("Each bar runs from the scenario's mean (the grey line) to the mean with one lever at the low or the "
+                "high end of its range (the words at the bar's end say which), longest bars on top. Blue is better, "
+                "orange worse, grey **within noise**: the whisker at the end of each bar is its 95% interval, and a "
+                "bar whose interval reaches the scenario's mean cannot be told from chance with these replications. "
+                "A lever whose both bars are within noise says so after its name.")
+    subtitle = f"{finished.label} · {finished.sweep.replications} replications per point · seed {finished.sweep.seed}"
+    for metric in table["metric"].unique():
+        rows = table[table["metric"] == metric]
+        label = _METRIC_LABELS.get(str(metric), str(metric))
+        panel = charts.tornado_panel(rows, "container", names=_LABELS, label=label)
+        height = 60 + 42 * len(rows)  # Streamlit fits the chart, title and axis included, into its height
+        draw(charts.titled(panel.properties(height=height), f"Which levers move {label.lower()}", subtitle,
+                           description=f"Tornado chart of {label}: each lever's effect at the low and high end of "
+                                       f"its range, with 95% intervals. {subtitle}"))
+    shown = table.assign(lever=table["lever"].map(lever_name), metric=table["metric"].map(_METRIC_LABELS))
     with st.expander("The numbers"):
         st.dataframe(shown, hide_index=True)
     left, right = st.columns(2)
-    left.download_button("Tornado table (CSV)", table.to_csv(index=False), "tornado.csv", "text/csv",
-                         key="sweep_tornado_csv")
-    right.download_button("Every point × replication (CSV)", finished.results.to_csv(index=False),
+    left.download_button("Tornado table (CSV)", table.assign(seed=finished.sweep.seed).to_csv(index=False),
+                         "tornado.csv", "text/csv", key="sweep_tornado_csv")
+    right.download_button("Every point × replication (CSV)",
+                          finished.results.assign(seed=finished.sweep.seed).to_csv(index=False),
                           "sweep_results.csv", "text/csv", key="sweep_results_csv")

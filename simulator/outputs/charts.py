@@ -1,13 +1,18 @@
-"""Every Altair chart the project draws, shared by the Streamlit app and the CLI's HTML reports.
+"""The Altair charts shared by the Streamlit app and the CLI's HTML reports.
 
 Charts take the tidy tables that ``simulator.experiments.experiment`` and ``simulator.outputs.metrics`` produce
-and return Altair chart objects; nothing here runs a simulation. This is the only module that imports Altair, so
-the model core and the CLI's table output work without it.
+and return Altair chart objects; nothing here runs a simulation. Only the chart modules (this one and
+``storycharts``, the app's story and week) and the report import Altair, so the model core and the CLI's table
+output work without it.
+
+Every chart the app shows carries a title, and a subtitle naming the scenario, reference and seed, so a chart saved
+from the page says what it shows; and a ``description``, which Vega gives screen readers as the chart's label.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Literal, TypeVar
 
 import altair as alt
 import numpy as np
@@ -15,105 +20,64 @@ import pandas as pd
 
 from simulator.experiments.experiment import t_quantile
 from simulator.outputs import formatting
+from simulator.outputs.metrics import METRICS
 
-__all__ = ["ACTIVITY_COLOURS", "WEEKLY_SERIES", "change_forest", "clinician_week", "interval_bars",
-           "story_over_time", "time_split", "weekly_means", "weekly_series"]
+__all__ = ["STATUS_COLOURS", "WEEKLY_SERIES", "Drawn", "Width", "change_forest", "interval_panel", "run_name_axis",
+           "time_split", "titled", "weekly_means", "weekly_series"]
 
-
-# --- The story over time, the clinician's week, the time split, comparisons (the app) ---
+Width = int | Literal["container"]  # pixels, or "container": as wide as the page column (the chart reflows on a phone)
 
 WIDTH = 760  # fits the main column of the app at 1280x800 beside the sidebar
 
-ACTIVITY_COLOURS = {  # one colour per kind of time, the same in every chart
-    "session": "#1f77b4", "intake": "#08519c", "no_show": "#9ecae1", "supervision": "#2ca02c",
-    "paperwork": "#ff7f0e", "after_hours": "#d62728", "idle": "#d9d9d9", "leave": "#8c8c8c",
-}
-ACTIVITY_LABELS = {
-    "session": "Session", "intake": "Intake session", "no_show": "No-show (slot lost)", "supervision": "Supervision",
-    "paperwork": "Paperwork", "after_hours": "After-hours paperwork", "idle": "Free time", "leave": "Leave",
-}
-TIME_SPLIT_COLUMNS = {"session_hours": "Sessions", "paperwork_hours": "Paperwork (in hours)",
+# Better, worse and noise are blue, orange and grey: told apart without red and green, and in dark mode too.
+STATUS_COLOURS = alt.Scale(domain=["better", "worse", "within noise"], range=["#3b7dd8", "#e8710a", "#9aa0a6"])
+
+TIME_SPLIT_COLUMNS = {"session_hours": "Sessions", "paperwork_hours": "Paperwork in working hours",
                       "after_hours_hours": "After hours"}
 _SPLIT_COLOURS = ["#1f77b4", "#ff7f0e", "#d62728"]
+_BETTER = {m.name: m.better for m in METRICS}
 
 
-def time_split(weekly_by_scenario: pd.DataFrame, *, width: int = WIDTH) -> alt.Chart:
+Drawn = TypeVar("Drawn", alt.Chart, alt.LayerChart, alt.VConcatChart, alt.HConcatChart, alt.FacetChart)
+
+
+def titled(chart: Drawn, title: str, subtitle: str | list[str] = "", description: str = "") -> Drawn:
+    """``chart`` with a title, a subtitle (what was run: scenario, reference, seed; a list is one line each) and a
+    description for screen readers (the title and subtitle when none is given)."""
+    lines: list[str] = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    params = alt.TitleParams(text=title, subtitle=lines, anchor="start") if any(lines) else \
+        alt.TitleParams(text=title, anchor="start")
+    described: Drawn = chart.properties(
+        title=params, description=description or " ".join([f"{title}.", *lines]).strip())
+    return described
+
+
+def run_name_axis() -> alt.Axis:
+    """An axis of run names, one phrase a line: a name says every way a run differs ("#2 ai_scribe.yaml, note
+    minutes 20, from week 78, ..."), and cut at a fixed width two runs would read the same."""
+    return alt.Axis(labelExpr="split(datum.label, ', ')", labelLimit=320, labelPadding=6)
+
+
+def time_split(weekly_by_scenario: pd.DataFrame, *, width: Width = WIDTH) -> alt.Chart:
     """Hours per clinician-week spent in sessions, at the desk and after hours, one bar per scenario.
 
-    ``weekly_by_scenario`` is the weekly table with a ``scenario`` column; warm-up weeks are left out.
+    ``weekly_by_scenario`` is the weekly table with a ``scenario`` column; warm-up weeks are left out. Paperwork in
+    working hours includes the slots of missed sessions that paperwork filled, as the day records count them.
     """
     measured = weekly_by_scenario[~weekly_by_scenario["warmup"]]
     means = measured.groupby("scenario", sort=False)[list(TIME_SPLIT_COLUMNS)].mean().reset_index()
     tidy = means.melt(id_vars="scenario", var_name="activity", value_name="hours")
     tidy["activity"] = tidy["activity"].map(TIME_SPLIT_COLUMNS)
     tidy["order"] = tidy["activity"].map({label: i for i, label in enumerate(TIME_SPLIT_COLUMNS.values())})
-    chart: alt.Chart = alt.Chart(tidy, width=width).mark_bar().encode(
+    chart: alt.Chart = alt.Chart(tidy, width=width, height=alt.Step(52)).mark_bar().encode(  # names on 3-4 lines
         x=alt.X("hours:Q", title="Hours per clinician-week (after warm-up)", stack="zero"),
-        y=alt.Y("scenario:N", title=None, sort=None, axis=alt.Axis(labelLimit=320)),
+        y=alt.Y("scenario:N", title=None, sort=None, axis=run_name_axis()),
         color=alt.Color("activity:N", title=None, sort=list(TIME_SPLIT_COLUMNS.values()),
                         legend=alt.Legend(orient="bottom"),
                         scale=alt.Scale(domain=list(TIME_SPLIT_COLUMNS.values()), range=_SPLIT_COLOURS)),
         order=alt.Order("order:Q"),
         tooltip=["scenario:N", "activity:N", alt.Tooltip("hours:Q", format=".1f", title="hours/clinician-week")],
     )
-    return chart
-
-
-STORY_PANELS = (  # (column, panel title, axis title, axis format)
-    ("headcount", "Clinicians in post (red: departures)", "clinicians", "d"),
-    ("cumulative_departures", "Departures so far", "clinicians", "d"),
-    ("ee_mean", "Mean emotional exhaustion", "MBI-EE points (0-54)", ".0f"),
-    ("ee_high_share", "Share with high exhaustion (EE >= 27)", "share of clinicians", ".0%"),
-    ("vacancies", "Open vacancies", "positions", "d"),
-    ("waitlist", "Clients waiting for a clinician", "clients", "d"),
-)
-
-
-def story_over_time(weekly: pd.DataFrame, *, replay: int = 0, warmup_weeks: int = 0,
-                    width: int = WIDTH) -> alt.VConcatChart:
-    """The exodus cascade: one replication's weekly story (solid) over the mean of all replications (dashed).
-
-    Departures are red marks on the headcount line; the shaded band is the warm-up, excluded from the figures.
-    """
-    weekly = weekly.sort_values(["replication", "week"]).assign(
-        cumulative_departures=lambda w: w.groupby("replication")["departures"].cumsum())
-    story = weekly[weekly["replication"] == replay]
-    mean = weekly.groupby("week", as_index=False)[[p[0] for p in STORY_PANELS]].mean()
-    reps = weekly["replication"].nunique()
-    panels = []
-    for index, (column, title, axis, fmt) in enumerate(STORY_PANELS):
-        lines = pd.concat([
-            pd.DataFrame({"week": story["week"], "value": story[column], "series": f"replication {replay}"}),
-            pd.DataFrame({"week": mean["week"], "value": mean[column], "series": f"mean of {reps} replications"}),
-        ])
-        bottom_row = index >= len(STORY_PANELS) - 2
-        x = alt.X("week:Q", title="week" if bottom_row else None,
-                  scale=alt.Scale(domain=[0, int(weekly["week"].max()) + 1]))
-        base = alt.Chart(lines, width=(width - 120) // 2, height=105, title=title)
-        line = base.mark_line().encode(
-            x=x, y=alt.Y("value:Q", title=axis, axis=alt.Axis(format=fmt)),
-            strokeDash=alt.StrokeDash("series:N", title=None, legend=alt.Legend(orient="top"),
-                                      scale=alt.Scale(domain=[f"replication {replay}", f"mean of {reps} replications"],
-                                                      range=[[1, 0], [5, 3]])),
-            color=alt.value("#1f77b4" if column != "ee_high_share" else "#d62728"),
-            tooltip=["series:N", "week:Q", alt.Tooltip("value:Q", format=fmt.replace("d", ".0f"), title=axis)],
-        )
-        layers: list[alt.Chart] = [line]
-        if warmup_weeks > 0:
-            band = alt.Chart(pd.DataFrame({"start": [0], "end": [warmup_weeks], "label": ["warm-up"]}))
-            layers.insert(0, band.mark_rect(opacity=0.12, color="grey").encode(
-                x="start:Q", x2="end:Q", tooltip=alt.Tooltip("label:N", title="excluded from figures")))
-        if column == "headcount":
-            left = story[story["departures"] > 0]
-            layers.append(alt.Chart(left).mark_point(shape="triangle-down", filled=True, color="#d62728").encode(
-                x="week:Q", y="headcount:Q", size=alt.Size("departures:Q", title="departures that week",
-                                                          legend=None, scale=alt.Scale(range=[40, 200])),
-                tooltip=[alt.Tooltip("week:Q"), alt.Tooltip("departures:Q", title="departures that week"),
-                         alt.Tooltip("headcount:Q", title="clinicians in post")]))
-        panels.append(alt.layer(*layers))
-    # a grid two panels wide: the whole story fits one 1280 x 800 screen
-    rows = [alt.hconcat(*panels[i:i + 2]) for i in range(0, len(panels), 2)]
-    chart: alt.VConcatChart = alt.vconcat(*rows).resolve_scale(strokeDash="shared")
     return chart
 
 
@@ -172,54 +136,12 @@ def _series_panel(column: str, title: str, axis: str, fmt: str, order: list[str]
     return alt.LayerChart(layer=layers)
 
 
-def clinician_week(trace: pd.DataFrame, clinician: int, *, width: int = WIDTH) -> alt.FacetChart:
-    """A Gantt chart of one clinician's traced weeks: what each hour of each weekday went to."""
-    mine = trace[(trace["clinician"] == clinician) & (trace["minutes"] > 0)].copy()
-    ee = mine.groupby("week")["ee"].mean()
-    caseload = mine.groupby("week")["caseload"].mean()
-    mine["week_label"] = [f"Week {w}: caseload {caseload[w]:.0f}, EE {ee[w]:.0f}/54" for w in mine["week"]]
-    mine["what"] = mine["activity"].map(ACTIVITY_LABELS)
-    labels = [ACTIVITY_LABELS[a] for a in ACTIVITY_COLOURS]
-    chart: alt.FacetChart = alt.Chart(mine, width=width, height=150).mark_bar().encode(
-        x=alt.X("start_h:Q", title="hour of the day", scale=alt.Scale(domain=[7, 23], nice=False)),
-        x2="end_h:Q",
-        y=alt.Y("weekday:N", title=None, sort=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]),
-        color=alt.Color("what:N", title=None, legend=alt.Legend(orient="bottom", columns=4),
-                        scale=alt.Scale(domain=labels, range=list(ACTIVITY_COLOURS.values()))),
-        tooltip=[alt.Tooltip("what:N", title="activity"), alt.Tooltip("detail:N", title="task"),
-                 alt.Tooltip("weekday:N", title="day"), alt.Tooltip("start_h:Q", format=".2f", title="from (h)"),
-                 alt.Tooltip("end_h:Q", format=".2f", title="to (h)"),
-                 alt.Tooltip("minutes:Q", format=".0f", title="minutes")],
-    ).facet(row=alt.Row("week_label:N", title=None, sort=alt.EncodingSortField("week"),
-                        header=alt.Header(labelAngle=0, labelOrient="top", labelAnchor="start", labelFontSize=13,
-                                          labelFontWeight="bold")))
-    return chart
-
-
-def interval_bars(intervals: pd.DataFrame, *, width: int = 220) -> alt.FacetChart:
-    """Each metric's mean with its 95% CI for several scenarios, one small panel per metric.
-
-    ``intervals`` has columns scenario, label, unit, mean, ci_low, ci_high.
-    """
-    data = intervals.assign(axis=intervals["label"] + " (" + intervals["unit"] + ")")
-    bars = alt.Chart().mark_bar(opacity=0.75).encode(
-        x=alt.X("mean:Q", title=None), y=alt.Y("scenario:N", title=None, sort=None),
-        color=alt.Color("scenario:N", legend=None),
-        tooltip=["scenario:N", "label:N", "unit:N", alt.Tooltip("mean:Q", format=",.3~f"),
-                 alt.Tooltip("ci_low:Q", format=",.3~f", title="95% CI low"),
-                 alt.Tooltip("ci_high:Q", format=",.3~f", title="95% CI high")])
-    errors = alt.Chart().mark_errorbar(ticks=True).encode(
-        x=alt.X("ci_low:Q", title=None), x2="ci_high:Q", y=alt.Y("scenario:N", sort=None))
-    chart: alt.FacetChart = alt.layer(bars, errors, data=data).properties(width=width, height=90).facet(
-        facet=alt.Facet("axis:N", title=None, sort=None), columns=3).resolve_scale(x="independent")
-    return chart
-
-
-def change_forest(comparison: pd.DataFrame, *, width: int = WIDTH, label_limit: int = 180) -> alt.LayerChart:
+def change_forest(comparison: pd.DataFrame, *, width: Width = WIDTH, label_limit: int = 180) -> alt.LayerChart:
     """Paired change against the reference, in percent of the reference mean, with its 95% CI.
 
-    ``comparison`` is ``simulator.compare``'s table with a ``label`` column; a change whose interval excludes
-    zero is drawn solid ("stands out from noise"), one that does not is hollow.
+    ``comparison`` is ``simulator.compare``'s table with a ``label`` column (and, optionally, ``status``: better,
+    worse, within noise or too early to tell). Whether a change stands out is said three ways, never by fill alone:
+    the marker's shape (a filled diamond, a hollow circle), its colour, and words after the metric's label.
     """
     data = comparison[comparison["base_mean"].abs() > 0].copy()
     scale = 100 / data["base_mean"].abs()
@@ -227,21 +149,41 @@ def change_forest(comparison: pd.DataFrame, *, width: int = WIDTH, label_limit: 
     data["low_pct"] = data["ci_low"] * scale
     data["high_pct"] = data["ci_high"] * scale
     data["verdict"] = data["significant"].map({True: "stands out from noise", False: "within noise"})
+    if "status" not in data:
+        data["status"] = [_status(dict(zip(data.columns, row, strict=True))) for row in data.itertuples(index=False)]
+    # the verdict in words beside each label: a reader who cannot tell the markers apart still reads it
+    data["axis_label"] = data["label"] + " · " + data["status"]
     _add_texts(data)
-    base = alt.Chart(data, width=width, height=28 * max(len(data), 1))
-    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=label_limit))
-    rule = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="grey").encode(x="zero:Q")
+    # the height of the rows and, when the chart fits its container (the app), of the title and axis too
+    base = alt.Chart(data, width=width, height=28 * max(len(data), 1) + (110 if width == "container" else 0))
+    y = alt.Y("axis_label:N", title=None, sort=None, axis=alt.Axis(labelLimit=label_limit))
+    rule = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#9aa0a6").encode(x="zero:Q")
+    axis = alt.Axis(labelExpr="(datum.value > 0 ? '+' : '') + datum.label + '%'")
     errors = base.mark_errorbar(ticks=True).encode(
-        x=alt.X("low_pct:Q", title="change against the reference (% of its mean; 95% CI)"), x2="high_pct:Q", y=y)
-    points = base.mark_point(size=80).encode(
+        x=alt.X("low_pct:Q", title="change against the reference (% of its mean; 95% CI)", axis=axis),
+        x2="high_pct:Q", y=y)
+    stands_out = alt.datum.significant
+    points = base.mark_point(size=90, strokeWidth=2).encode(
         x="change_pct:Q", y=y,
-        fill=alt.Fill("verdict:N", title=None, scale=alt.Scale(domain=["stands out from noise", "within noise"],
-                                                               range=["#1f77b4", "white"])),
+        shape=alt.Shape("verdict:N", title=None, scale=alt.Scale(domain=["stands out from noise", "within noise"],
+                                                                 range=["diamond", "circle"])),
+        color=alt.Color("status:N", title=None, legend=None, scale=alt.Scale(
+            domain=["better", "worse", "stands out", "within noise", "too early to tell"],
+            range=["#3b7dd8", "#e8710a", "#7b61ff", "#9aa0a6", "#9aa0a6"])),
+        fillOpacity=alt.condition(stands_out, alt.value(1.0), alt.value(0.0)),
         tooltip=["label:N", alt.Tooltip("base_text:N", title="reference"),
                  alt.Tooltip("other_text:N", title="this scenario"), alt.Tooltip("diff_text:N", title="change"),
                  alt.Tooltip("change_pct:Q", format="+.1f", title="change (%)"), "verdict:N"])
-    chart = alt.LayerChart(layer=[rule, errors, points])
-    return chart
+    return alt.LayerChart(layer=[rule, errors, points])
+
+
+def _status(row: dict[str, object]) -> str:  # the verdict module's words, for a table that brings none
+    if not row["significant"]:
+        return "within noise"
+    better = _BETTER.get(str(row["metric"]), "")
+    if not better:
+        return "stands out"
+    return "better" if (float(row["diff_mean"]) < 0) == (better == "lower") else "worse"  # type: ignore[arg-type]
 
 
 def _add_texts(data: pd.DataFrame) -> None:
@@ -252,48 +194,100 @@ def _add_texts(data: pd.DataFrame) -> None:
     data["diff_text"] = [formatting.change(v, s) for v, s in zip(data["diff_mean"], scales, strict=True)]
 
 
+def interval_panel(rows: pd.DataFrame, metric: str, *, change: bool = False,
+                   width: Width = "container") -> alt.LayerChart:
+    """One metric for several runs: each run's mean (or paired change, ``change=True``) with its 95% CI.
+
+    ``rows`` has columns name (one row per run, drawn in this order), role ("run" or "reference"), mean, low, high;
+    the axis is formatted by the metric's kind (money as money, shares as percentages, changes signed).
+    """
+    scale = formatting.scale_of(metric)
+    fmt = formatting.d3_format(scale)
+    data = rows.assign(mean_text=[(formatting.change if change else formatting.number)(v, scale) for v in rows["mean"]],
+                       low_text=[formatting.number(v, scale) for v in rows["low"]],
+                       high_text=[formatting.number(v, scale) for v in rows["high"]])
+    # room for a run name on up to four lines, plus the title and the axis
+    base = alt.Chart(data, width=width, height=56 * max(len(data), 1) + 110)
+    y = alt.Y("name:N", title=None, sort=None, axis=run_name_axis())
+    x = alt.X("mean:Q", title=None, axis=alt.Axis(format=("+" if change else "") + fmt), scale=alt.Scale(zero=change))
+    points = base.mark_point(filled=True, size=80).encode(
+        x=x, y=y, color=alt.Color("role:N", title=None, legend=None, scale=alt.Scale(
+            domain=["run", "reference"], range=["#3b7dd8", "#9aa0a6"])),
+        tooltip=[alt.Tooltip("name:N", title="run"), alt.Tooltip("mean_text:N", title="change" if change else "mean"),
+                 alt.Tooltip("low_text:N", title="95% CI low"), alt.Tooltip("high_text:N", title="95% CI high")])
+    errors = base.mark_errorbar(ticks=True).encode(x="low:Q", x2="high:Q", y=y)
+    layers: list[alt.Chart] = [errors, points]
+    if change:
+        layers.insert(0, alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#9aa0a6").encode(x="zero:Q"))
+    return alt.LayerChart(layer=layers)
+
+
 # --- Sweeps, sensitivity, replication advice (experiments at scale) ---
 
-__all__ += ["morris_chart", "sobol_chart", "sweep_lines", "sweep_scatter", "tornado_chart", "welch_chart"]
+__all__ += ["morris_chart", "sobol_chart", "sweep_lines", "sweep_scatter", "tornado_chart", "tornado_panel",
+            "welch_chart"]
 
-SIDE_COLORS = alt.Scale(domain=["low", "high"], range=["#4c78a8", "#e45756"])
 
-
-def tornado_chart(table: pd.DataFrame, width: int = 420) -> alt.VConcatChart:
-    """One tornado per metric: for each lever a bar from the base mean to the mean at its low and at its high
-    value (``simulator.experiments.sensitivity.tornado_table``), longest swing on top. ``width`` is the bars'
-    width in pixels (the lever labels and the legend come on top of it)."""
-    charts = [_tornado(table[table["metric"] == metric], width) for metric in table["metric"].unique()]
-    chart: alt.VConcatChart = alt.vconcat(*charts).resolve_scale(color="shared")
+def tornado_chart(table: pd.DataFrame, width: Width = 420) -> alt.VConcatChart:
+    """One tornado per metric (``tornado_panel``), stacked: the report's sensitivity chart."""
+    panels = [tornado_panel(table[table["metric"] == metric], width) for metric in table["metric"].unique()]
+    chart: alt.VConcatChart = alt.vconcat(*panels).resolve_scale(color="shared")
     return chart
 
 
-def _tornado(rows: pd.DataFrame, width: int) -> alt.LayerChart:
+def tornado_panel(rows: pd.DataFrame, width: Width = 420, *, names: dict[str, str] | None = None,
+                  label: str = "") -> alt.LayerChart:
+    """One metric's tornado (``simulator.experiments.sensitivity.tornado_table`` rows): for each lever a bar from the
+    base mean to the mean with the lever at its low and at its high value, longest swing on top.
+
+    Each bar end carries its 95% interval (the paired change's half-width around the moved mean) and the lever value
+    it stands for; a bar is blue when the change is better, orange when worse (by the metric's better direction) and
+    grey when it is within noise (its interval includes the base), and a lever whose both ends are within noise says
+    so in its label. ``names`` gives readable lever names; ``label`` the metric's.
+    """
     metric, unit = str(rows["metric"].iloc[0]), str(rows["unit"].iloc[0])
-    bars = []
+    tidy = _tornado_tidy(rows, names or {})
+    fmt = formatting.d3_format(formatting.scale_of(metric))
+    y = alt.Y("label:N", title=None, sort=alt.EncodingSortField("rank", order="ascending"),
+              axis=alt.Axis(labelLimit=360))  # lever names with their ranges are long; never cut them
+    base_chart = alt.Chart(tidy)
+    bar = base_chart.mark_bar(opacity=0.85).encode(
+        x=alt.X("base_mean:Q", title=f"{label or metric} ({unit})", scale=alt.Scale(zero=False),
+                axis=alt.Axis(format=fmt)),
+        x2="mean:Q", y=y, color=alt.Color("status:N", title="Change from the base", scale=STATUS_COLOURS),
+        tooltip=["lever:N", "side:N", alt.Tooltip("value:Q", title="lever value"),
+                 alt.Tooltip("mean:Q", format=fmt, title=label or metric),
+                 alt.Tooltip("effect:Q", format="+" + fmt.lstrip("$"), title="change from base"),
+                 alt.Tooltip("half_width:Q", format=",.3~r", title="95% CI half-width"), "status:N"])
+    whisker = base_chart.mark_errorbar(ticks=True, color="#6b7280").encode(x="end_low:Q", x2="end_high:Q", y=y)
+    values = base_chart.mark_text(align="left", dx=4, dy=-8, fontSize=10, color="#6b7280").encode(
+        x="end_high:Q", y=y, text="value_text:N")
+    base = base_chart.mark_rule(color="#6b7280", strokeWidth=2).encode(x="base_mean:Q")
+    base_mean = formatting.number(float(rows["base_mean"].iloc[0]), formatting.scale_of(metric))
+    return alt.LayerChart(layer=[bar, whisker, values, base], title=f"{label or metric}: base {base_mean}",
+                          width=width)
+
+
+def _tornado_tidy(rows: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    better = _BETTER.get(str(rows["metric"].iloc[0]), "")
+    sides = []
     for side in ("low", "high"):
         part = rows.assign(side=side, value=rows[f"{side}_value"], mean=rows[f"{side}_mean"],
                            effect=rows[f"{side}_effect"], half_width=rows[f"{side}_half_width"])
-        bars.append(part)
-    tidy = pd.concat(bars, ignore_index=True)
-    tidy["label"] = tidy["lever"] + " (" + tidy["low_value"].map("{:g}".format) + " to " + \
-        tidy["high_value"].map("{:g}".format) + ")"
+        sides.append(part)
+    tidy = pd.concat(sides, ignore_index=True)
+    tidy["end_low"] = tidy["mean"] - tidy["half_width"].fillna(0.0)
+    tidy["end_high"] = tidy["mean"] + tidy["half_width"].fillna(0.0)
+    noise = ~(tidy["effect"].abs() > tidy["half_width"])  # NaN half-width (one replication): noise, not a finding
+    lower = tidy["effect"] < 0
+    tidy["status"] = np.where(noise, "within noise", np.where(lower == (better == "lower"), "better", "worse"))
+    quiet = tidy.groupby("lever")["status"].agg(lambda s: bool((s == "within noise").all()))
+    tidy["value_text"] = tidy["side"] + " " + tidy["value"].map("{:g}".format)
+    tidy["label"] = [f"{names.get(lever, lever)} ({low:g} to {high:g})" + (" · within noise" if quiet[lever] else "")
+                     for lever, low, high in zip(tidy["lever"], tidy["low_value"], tidy["high_value"], strict=True)]
     order = list(rows.sort_values("swing", ascending=False)["lever"])
     tidy["rank"] = tidy["lever"].map(order.index)
-    y = alt.Y("label:N", title=None, sort=alt.EncodingSortField("rank", order="ascending"),
-              axis=alt.Axis(labelLimit=360))  # dotted paths with their ranges are long; never cut them
-    fmt = formatting.d3_format(formatting.scale_of(metric))
-    bar = alt.Chart(tidy).mark_bar().encode(
-        x=alt.X("base_mean:Q", title=f"{metric} ({unit})", scale=alt.Scale(zero=False), axis=alt.Axis(format=fmt)),
-        x2="mean:Q", y=y,
-        color=alt.Color("side:N", title="Lever at its", scale=SIDE_COLORS),
-        tooltip=["lever:N", "side:N", alt.Tooltip("value:Q", title="lever value"),
-                 alt.Tooltip("mean:Q", format=fmt, title=metric),
-                 alt.Tooltip("effect:Q", format="+" + fmt.lstrip("$"), title="change from base"),
-                 alt.Tooltip("half_width:Q", format=",.3~r", title="95% CI half-width")])
-    base = alt.Chart(tidy).mark_rule(color="black").encode(x="base_mean:Q")
-    base_mean = formatting.number(float(rows["base_mean"].iloc[0]), formatting.scale_of(metric))
-    return alt.LayerChart(layer=[bar, base], title=f"{metric}: base {base_mean}", width=width)
+    return tidy
 
 
 def morris_chart(indices: pd.DataFrame) -> alt.FacetChart:
