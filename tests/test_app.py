@@ -159,7 +159,10 @@ def test_a_harsh_policy_reads_as_a_trade_off_at_the_cost_of_clinicians() -> None
     assert "A trade-off, not a win" in verdict
     assert "at the cost of clinicians" in verdict
     assert "the share of clinicians with high exhaustion (EE ≥ 27) rises" in verdict
-    assert "replacement cost" in verdict
+    # Money follows the paperwork since issue 18: longer notes and a higher quota leave more sessions unbilled, so
+    # the margin no longer rises with them and is not offered as the policy's gain.
+    margin = next(m for m in at.metric if m.label == "Net margin per year")
+    assert margin.proto.delta_description.startswith("worse"), margin.proto.delta_description
     share = next(m for m in at.metric if m.label == "Share with EE ≥ 27")
     assert share.proto.delta_description == "worse; stands out from noise"
 
@@ -171,6 +174,8 @@ def test_too_few_replications_are_too_early_to_tell_and_stay_possible() -> None:
     assert set(descriptions(at)) == {"too early to tell"}
     assert any("Too early to tell: 2 paired replications" in i.value for i in at.info)
     for text in (m.value for m in at.markdown if m.value.startswith(":small[95% CI")):
+        if "$" in text:
+            continue  # the net margin is a balance: below zero is possible
         low = text.split("95% CI ")[1].split(" to ")[0]
         assert not low.startswith("-"), text  # no negative departures, sessions, waits or shares
 

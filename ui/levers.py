@@ -44,8 +44,15 @@ _SHORT: dict[str, tuple[str, Kind]] = {
     "costs.revenue_per_intake": ("revenue/intake", "money"),
     "costs.replacement_cost_share": ("replacement cost", "share"),
     "costs.tool_cost_per_clinician_month": ("tool licence", "money"),
+    "costs.overhead_per_position_annual": ("overhead/post", "money"),
+    "costs.claim_denial_rate": ("denied", "share"),
+    "costs.claim_window_days": ("claim window", "number"),
+    "workload.overbooking": ("overbooking", "share"),
+    "workload.below_target_strain": ("target pressure", "number"),
+    "climate.job_control": ("job control", "number"),
+    "climate.clinician_voice": ("voice", "number"),
 }
-_OFF = {"paperwork.audit_interval_weeks": "no chart audits"}
+_OFF = {"paperwork.audit_interval_weeks": "no chart audits", "costs.claim_window_days": "no claim window"}
 
 
 def change_text(path: str, value: Any) -> str:

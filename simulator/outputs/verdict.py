@@ -122,8 +122,8 @@ def overall(comparison: Sequence[Mapping[str, Any]], minimum: int = MIN_REPLICAT
 def _caveats(better: list[str], worse: list[str], noise: list[str], pairs: int) -> tuple[str, ...]:
     notes = []
     if "net_margin" in better and any(m in GROUPS["clinicians"] for m in worse):
-        notes.append("The margin counts a leaver's replacement cost, not the cost of exhaustion itself (sick leave, "
-                     "mistakes, the care of clients whose clinician is worn out).")
+        notes.append("The margin counts a leaver's replacement cost and the sessions never billed, not the cost of "
+                     "exhaustion itself (sick leave, mistakes, the care of clients whose clinician is worn out).")
     if noise:
         notes.append(f"Within noise, so not shown to change: {_join([_NAMES[m] for m in noise])}.")
     if pairs < 10:
