@@ -38,16 +38,16 @@ def test_cascade_correlation_is_weekly_vacancies_against_hours_worked_per_replic
     np.testing.assert_allclose(cascade_correlation(_result(weekly)), [1.0])
 
 
-def test_stationarity_compares_the_last_year_with_the_first_measured_year() -> None:
-    scenario = Scenario().with_changes({"horizon_weeks": 156, "warmup_weeks": 26})
-    weeks = np.arange(156)
+def test_stationarity_compares_the_last_two_years_with_the_first_two_measured_years() -> None:
+    scenario = Scenario().with_changes({"horizon_weeks": 260, "warmup_weeks": 26})
+    weeks = np.arange(260)
     weekly = pd.concat([pd.DataFrame({"replication": r, "week": weeks, "warmup": weeks < 26,
-                                      "backlog_hours": np.where(weeks >= 104, 30.0 + r, 20.0 + r),
-                                      "ee_mean": np.where(weeks >= 104, 23.0, 22.0),
-                                      "departures": np.ones(156)}) for r in range(3)])
+                                      "backlog_hours": np.where(weeks >= 156, 30.0 + r, 20.0 + r),
+                                      "ee_mean": np.where(weeks >= 156, 23.0, 22.0),
+                                      "departures": np.ones(260)}) for r in range(3)])
     checks = {c.name.split(" (")[0]: c for c in stationarity_rows(_result(weekly, scenario))}
     backlog = checks["stationary backlog_hours"]
-    assert backlog.simulated == pytest.approx(31.0 / 21.0)  # last year 30-32, first measured year 20-22
+    assert backlog.simulated == pytest.approx(31.0 / 21.0)  # last two years 30-32, first two measured 20-22
     assert not backlog.passes  # 1.48x: more than 1.25x
     ee = checks["stationary ee_mean"]
     assert ee.simulated == pytest.approx(1.0)

@@ -124,7 +124,9 @@ def validation_report_command(
                ([], ["demand.referrals_per_week=17.5"])]
         with progress() as track:
             base = run_experiment(baseline, jobs=jobs, progress=track(baseline.name, reps))
-            interventions, dynamics = run_evidence(base, jobs=jobs, track=track)
+            toxic, restored = (load_scenario(scenarios / name, [f"replications={reps}"])
+                               for name in ("toxic_climate.yaml", "restore_control.yaml"))
+            interventions, dynamics = run_evidence(base, jobs=jobs, track=track, toxic=toxic, restored=restored)
             queues = [(s, run_experiment(s, jobs=jobs, progress=track(f"{s.name} ({s.demand.referrals_per_week:g}/wk)",
                                                                       s.replications)).summary) for s in mmc]
         command = f"paperwork-sim validation-report --reps {reps} --scenarios {scenarios} --out {out}"

@@ -85,12 +85,12 @@ class Turnover(Section):
     enabled: bool = Field(True, description="Switch resignations off (queueing validation).",
                           json_schema_extra={"unit": "-", "source": "model design (spec 3)"})
     base_annual_rate: float = param(
-        0.11, unit="per clinician-year", ge=0, le=5,
+        0.10, unit="per clinician-year", ge=0, le=5,
         source="calibrated so overall turnover is 26-30% [V Bukach 2015, Fukui 2020; S Brabson 2020]",
         description="Resignation hazard of a clinician past the first year, below the high-EE threshold, with no "
                     "recent resignations around them.")
     burnout_hazard_ratio: float = param(
-        4.0, unit="ratio", ge=1, le=10,
+        4.5, unit="ratio", ge=1, le=10,
         source="calibrated so that the relative risk of leaving within a year of a quarterly snapshot, burned out "
                "vs not, is about 2 ([V] Hamidi 2018 RR 2.1; Willard-Grace 2019 aOR 1.57; range 1.6-2.7): status "
                "changes within the year, so the hazard ratio must exceed the risk ratio",
