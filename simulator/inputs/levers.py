@@ -63,6 +63,13 @@ EVIDENCE_RANGES: dict[str, EvidenceRange] = {
         "typical)"),
     "climate.supervisor_support": EvidenceRange(
         0.0, 1.0, "the whole 0-1 scale: no evidence fixes an agency's value ([V] direction: Fukui 2019)"),
+    "climate.job_control": EvidenceRange(
+        0.0, 1.0, "the whole 0-1 scale: no evidence fixes an agency's value ([V] direction: Aronsson 2017)"),
+    "climate.clinician_voice": EvidenceRange(0.0, 1.0, "the whole 0-1 scale (an assumption: direction only)"),
+    "costs.claim_denial_rate": EvidenceRange(
+        0.05, 0.20, "[G] behavioral-health billing guides: 5-20% of claims denied; [S] KFF 2023: 19% in-network"),
+    "costs.claim_window_days": EvidenceRange(
+        90, 365, "[S] 42 CFR 447.45(d): Medicaid at most 12 months; [G] managed-care plans often 90 days"),
 }
 
 #: What an administrator can change, for the default tornado chart (the rest of the table is uncertainty about
