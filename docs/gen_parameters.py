@@ -39,7 +39,8 @@ def markdown_table(rows: Sequence[Mapping[str, Any]]) -> str:
     lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     for row in rows:
         path = str(row["path"])
-        cells = (f"`{path}`", _value(row["default"]), _text(row["unit"]), _range(path, row),
+        default = "required" if row.get("required") else _value(row["default"])
+        cells = (f"`{path}`", default, _text(row["unit"]), _range(path, row),
                  _text(row["source"]), _text(row["description"]))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -90,11 +91,22 @@ def _field(path: str) -> FieldInfo:
     model: type[BaseModel] = Scenario
     *parents, last = path.split(".")
     for key in parents:
-        annotation = model.model_fields[key].annotation
+        annotation = model.model_fields[key.removesuffix("[]")].annotation
+        if key.endswith("[]"):  # a list of sections (``demand.client_mix[]``): the section of one item
+            annotation = _item_model(annotation)
         if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
             raise KeyError(path)
         model = annotation
     return model.model_fields[last]
+
+
+def _item_model(annotation: Any) -> type[BaseModel] | None:
+    """The section a list field holds (``tuple[ClientKind, ...] | None`` -> ``ClientKind``), else None."""
+    for arg in typing.get_args(annotation):
+        if typing.get_origin(arg) is tuple:
+            item = typing.get_args(arg)[0]
+            return item if isinstance(item, type) and issubclass(item, BaseModel) else None
+    return None
 
 
 def _range(path: str, row: Mapping[str, Any]) -> str:
@@ -114,6 +126,11 @@ def _range(path: str, row: Mapping[str, Any]) -> str:
         parts = [f"{name} {_interval(*_bounds(sub))}" for name, sub in annotation.model_fields.items()]
         return ", ".join(parts)
     if isinstance(annotation, types.UnionType) and any(typing.get_origin(a) is tuple for a in args):
+        item = _item_model(annotation)
+        if item is not None:  # a list of sections: their fields are rows of their own (``path[].field``)
+            low = next((m.min_length for m in info.metadata if hasattr(m, "min_length")), 0)
+            high = next((m.max_length for m in info.metadata if hasattr(m, "max_length")), "∞")
+            return f"list of {low}-{high} {item.__name__}" + nullable
         return "list of numbers" + nullable
     return "-"
 

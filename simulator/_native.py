@@ -38,7 +38,8 @@ COMPILED: tuple[str, ...] = (
     "simulator/model/admin.py", "simulator/model/agency.py", "simulator/model/burnout.py",
     "simulator/model/byday.py", "simulator/model/caseload.py", "simulator/model/clients.py",
     "simulator/model/clinician.py", "simulator/model/desk.py", "simulator/model/diary.py",
-    "simulator/model/fifo.py", "simulator/model/leaving.py", "simulator/model/paperwork.py", "simulator/model/rules.py",
+    "simulator/model/fifo.py", "simulator/model/kinds.py", "simulator/model/leaving.py",
+    "simulator/model/paperwork.py", "simulator/model/rules.py",
     "simulator/model/schedule.py", "simulator/model/slots.py", "simulator/model/staffing.py",
     "simulator/model/workday.py",
 )

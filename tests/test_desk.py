@@ -200,6 +200,7 @@ class _Task:
     arrival: int
     kind: TaskKind
     minutes: float
+    bills: float = 0.0  # sessions a note bills once done
     late: bool = False
 
 
@@ -212,12 +213,13 @@ class _ReferenceDesk:
         self.tasks: list[_Task] = []
         self.arrivals = itertools.count()
 
-    def add(self, kind: TaskKind, minutes: float, due: int) -> None:
+    def add(self, kind: TaskKind, minutes: float, due: int, bills: float = 0.0) -> None:
         if minutes > 0:
-            self.tasks.append(_Task(due, next(self.arrivals), kind, minutes))
+            self.tasks.append(_Task(due, next(self.arrivals), kind, minutes, bills))
 
-    def work(self, budget: float, slowdown: float, until_due: int | None, on_time_only: bool) -> tuple[float, int, int]:
-        spent, done, late = 0.0, 0, 0
+    def work(self, budget: float, slowdown: float, until_due: int | None,
+             on_time_only: bool) -> tuple[float, int, int, float]:
+        spent, done, late, billed = 0.0, 0, 0, 0.0
         ordered = sorted(self.tasks, key=lambda t: (t.late, t.due, t.arrival))
         for task in ordered:
             if budget <= 1e-9 or (on_time_only and task.late):
@@ -235,7 +237,8 @@ class _ReferenceDesk:
             if task.kind is TaskKind.NOTE:
                 done += 1
                 late += task.late
-        return spent, done, late
+                billed += task.bills
+        return spent, done, late, billed
 
     def close_day(self, today: int) -> int:
         newly = [task for task in self.tasks if task.due <= today and not task.late]
@@ -247,10 +250,11 @@ class _ReferenceDesk:
         for task in self.tasks:
             task.due += days
 
-    def write_off(self, due_before: int) -> tuple[int, int]:
+    def write_off(self, due_before: int) -> tuple[int, int, float]:
         gone = [task for task in self.tasks if task.due < due_before]
         self.tasks = [task for task in self.tasks if task.due >= due_before]
-        return len(gone), sum(task.kind is TaskKind.NOTE for task in gone)
+        notes = [task for task in gone if task.kind is TaskKind.NOTE]
+        return len(gone), len(notes), sum(task.bills for task in notes)
 
     def due_minutes(self, day: int) -> float:
         return sum(task.minutes for task in self.tasks if task.due <= day and not task.late)
@@ -264,6 +268,7 @@ class _Add:
     kind: TaskKind
     minutes: int
     offset: int  # due day, from today
+    bills: float  # sessions billed once done (a note of a client kind; ignored for other tasks)
 
 
 @dataclass
@@ -290,7 +295,8 @@ class _Leave:
 
 _DESK_STEPS = st.lists(st.one_of(
     st.builds(_Add, st.sampled_from([NOTE, PLAN, ADMIN]), st.integers(1, 60),
-              st.one_of(st.integers(-2, 4), st.integers(5, 40))),  # due days mostly close: they recur
+              st.one_of(st.integers(-2, 4), st.integers(5, 40)),  # due days mostly close: they recur
+              st.sampled_from([0.5, 1.0, 1.25])),  # a client kind's session bills in proportion to its length
     st.builds(_Work, st.floats(0.0, 200.0), st.sampled_from([1.0, 1.25]), st.booleans()),
     st.builds(_Close, st.integers(0, 3)),
     st.builds(_Leave),
@@ -306,20 +312,25 @@ def test_the_desk_follows_the_plain_rules(steps: list[_Add | _Work | _Close | _L
     desk, reference, today = DeskQueue(), _ReferenceDesk(), 0
     for step in steps:
         if isinstance(step, _Add):
-            desk.add(step.kind, float(step.minutes), today + step.offset)
-            reference.add(step.kind, float(step.minutes), today + step.offset)
+            bills = step.bills if step.kind is TaskKind.NOTE else 0.0
+            desk.add(step.kind, float(step.minutes), today + step.offset, bills)
+            reference.add(step.kind, float(step.minutes), today + step.offset, bills)
         elif isinstance(step, _Work):
             until = today + 1 if step.evening else None
             result = desk.work(step.budget, slowdown=step.slowdown, today=today, until_due=until,
                                on_time_only=step.evening)
-            spent, done, late = reference.work(step.budget, step.slowdown, until, step.evening)
+            spent, done, late, billed = reference.work(step.budget, step.slowdown, until, step.evening)
             assert result.minutes == pytest.approx(spent, abs=1e-9)
             assert (result.notes_done, result.notes_late) == (done, late)
+            assert result.billed_sessions == pytest.approx(billed, abs=1e-9)
         elif isinstance(step, _Close):
             assert desk.close_day(today) == reference.close_day(today)
             today += 1 + 30 * step.skip  # now and then a long jump, past the desk's dropped days
         elif isinstance(step, _WriteOff):
-            assert desk.write_off(today - step.days) == reference.write_off(today - step.days)
+            count, notes, sessions = desk.write_off(today - step.days)
+            expected = reference.write_off(today - step.days)
+            assert (count, notes) == expected[:2]
+            assert sessions == pytest.approx(expected[2], abs=1e-9)
         else:
             desk.postpone(7)
             reference.postpone(7)

@@ -32,7 +32,12 @@ digraph model {
 """
 
 _SECTIONS = {"staff": "Staff", "demand": "Demand", "workload": "Workload", "paperwork": "Paperwork",
-             "burnout": "Exhaustion", "turnover": "Turnover", "climate": "Climate", "costs": "Costs"}
+             "burnout": "Exhaustion", "turnover": "Turnover", "climate": "Climate", "costs": "Costs",
+             "demand.client_mix[]": "Client mix (each kind)"}
+# A client kind's fields in words of their own, so that they do not read as the agency's parameters of the same name.
+_KIND_WORDS = {"share": "share of referrals", "sessions_per_week": "cadence (sessions a week)",
+               "session_minutes": "session length", "note_minutes": "note length",
+               "mean_sessions_per_episode": "sessions per episode"}
 _SKIPPED = {"name", "description", "policies"}  # labels and timed changes, not parameters
 
 
@@ -61,8 +66,14 @@ def parameter_rows() -> list[dict[str, str]]:
         if path in _SKIPPED:
             continue
         section, _, name = path.rpartition(".")
+        default = plain_value(row["default"])
+        if path == "demand.client_mix" and row["default"] is None:
+            default = "one kind of client"
+        elif section == "demand.client_mix[]":  # a kind's own fields: required, or the agency's single value
+            default = "required" if row["required"] else "the agency's single value"
+            name = _KIND_WORDS.get(name, name)
         rows.append({"section": _SECTIONS.get(section, "Run"), "parameter": (name or path).replace("_", " "),
-                     "meaning": str(row["description"] or ""), "default": plain_value(row["default"]),
+                     "meaning": str(row["description"] or ""), "default": default,
                      "unit": "" if row["unit"] in (None, "-") else str(row["unit"]),
                      "source": str(row["source"] or "")})
     return rows

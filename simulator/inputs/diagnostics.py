@@ -31,6 +31,9 @@ _PHRASES = {"int_type": _WHOLE, "int_parsing": _WHOLE, "int_from_float": _WHOLE,
             "float_parsing": _NUMBER, "finite_number": "must be a finite number", "bool_type": _TRUTH,
             "bool_parsing": _TRUTH, "string_type": "must be text", "string_too_short": "must not be empty",
             "tuple_type": "must be a list", "list_type": "must be a list"}
+# Patterns a text field must match, in words.
+_PATTERNS = {r"^[A-Za-z][A-Za-z0-9_ -]*$":
+             "must start with a letter and hold only letters, digits, spaces, '-' and '_'"}
 _MAPPING_TYPES = {"model_type", "model_attributes_type", "dict_type"}
 # Pydantic's own sentences, as they reach us inside the Scenario validator's policy messages; longest first.
 _PYDANTIC_WORDING = (("Input should be less than or equal to", "must be ≤"),
@@ -101,13 +104,21 @@ def describe_errors(error: ValidationError, data: Mapping[str, Any], where: Mapp
     ``data`` is what was validated; it supplies the offending value where the error message lacks it.
     """
     problems = []
-    for item in error.errors(include_url=False):
+    items = error.errors(include_url=False)
+    for item in items:
+        if item["type"] == "too_short" and _inside(item["loc"], items):
+            continue  # pydantic counts a list's items after dropping the bad ones: the bad item is the problem
         field, message = _describe(item)
         if ".set." in field and message.startswith("must be"):
             message += _policy_value(data, field)
         file, line = _locate(field, where, fallback)
         problems.append(Problem(file, line, field, message))
     return problems
+
+
+def _inside(loc: tuple[int | str, ...], items: list[ErrorDetails]) -> bool:
+    """Whether another error lies inside the field at ``loc``."""
+    return any(len(other["loc"]) > len(loc) and other["loc"][:len(loc)] == loc for other in items)
 
 
 def _policy_value(data: Mapping[str, Any], field: str) -> str:
@@ -169,6 +180,14 @@ def _reason(item: ErrorDetails) -> str:
         return f"must be {ctx['expected']} {got}"
     if kind == "string_too_long":
         return f"must be at most {ctx['max_length']} characters long"
+    if kind == "value_error":  # a field's own validator: its sentence says what is wrong
+        return str(item["msg"]).removeprefix("Value error, ")
+    if kind == "too_short":
+        return f"must list at least {ctx['min_length']} item(s) (got {ctx['actual_length']})"
+    if kind == "too_long":
+        return f"must list at most {ctx['max_length']} items (got {ctx['actual_length']})"
+    if kind == "string_pattern_mismatch":
+        return f"{_PATTERNS.get(str(ctx['pattern']), 'must match ' + str(ctx['pattern']))} {got}"
     return f"{_PHRASES.get(kind) or _plain_wording(item['msg'])} {got}"
 
 

@@ -16,9 +16,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic.fields import FieldInfo
 
 from simulator.inputs.fields import Distribution, EEDistribution, Section, param
-from simulator.inputs.service import Costs, Demand, Paperwork, Staff, Workload
+from simulator.inputs.service import ClientKind, Costs, Demand, Paperwork, Staff, Workload
 from simulator.inputs.wellbeing import Burnout, Climate, Turnover
 
 __all__ = [
@@ -117,7 +118,9 @@ class Scenario(Section):
 _NOT_POLICY_LEVERS = {"name", "description", "horizon_weeks", "warmup_weeks", "replications", "seed", "policies",
                       # the high-EE cut-off is a measurement convention (MBI manual), and metrics read it
                       # from the scenario: a policy cannot move it
-                      "burnout.high_ee_threshold"}
+                      "burnout.high_ee_threshold",
+                      # every client carries its kind from referral to discharge: the kinds are fixed for a run
+                      "demand.client_mix"}
 
 
 def set_dotted(data: dict[str, Any], path: str, value: Any) -> None:
@@ -144,12 +147,18 @@ def _walk(model: type[BaseModel], prefix: str, value: BaseModel, rows: list[dict
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
         current = getattr(value, name)
-        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        if isinstance(current, BaseModel) and not extra:
+        if isinstance(current, BaseModel) and not isinstance(info.json_schema_extra, dict):
             _walk(type(current), f"{path}.", current, rows)
             continue
-        bounds = {type(m).__name__: getattr(m, type(m).__name__.lower(), None) for m in info.metadata}
-        rows.append({"path": path, "default": current.model_dump() if isinstance(current, BaseModel) else current,
-                     "unit": extra.get("unit"), "source": extra.get("source"),
-                     "ge": bounds.get("Ge"), "gt": bounds.get("Gt"), "le": bounds.get("Le"),
-                     "description": info.description})
+        rows.append(_row(path, info, current.model_dump() if isinstance(current, BaseModel) else current))
+        if path == "demand.client_mix":  # and the fields of one kind, as ``demand.client_mix[].share``
+            rows.extend(_row(f"{path}[].{item}", field, None if field.is_required() else field.default)
+                        for item, field in ClientKind.model_fields.items())
+
+
+def _row(path: str, info: FieldInfo, default: Any) -> dict[str, Any]:
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    bounds = {type(m).__name__: getattr(m, type(m).__name__.lower(), None) for m in info.metadata}
+    return {"path": path, "default": default, "unit": extra.get("unit"), "source": extra.get("source"),
+            "ge": bounds.get("Ge"), "gt": bounds.get("Gt"), "le": bounds.get("Le"), "description": info.description,
+            "required": info.is_required()}

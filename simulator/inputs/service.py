@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from simulator.inputs.fields import Distribution, Section, dist, param
 
-__all__ = ["Costs", "Demand", "Paperwork", "Staff", "Workload"]
+__all__ = ["ClientKind", "Costs", "Demand", "Paperwork", "Staff", "Workload"]
 
 
 class Staff(Section):
@@ -26,6 +26,40 @@ class Staff(Section):
     vacation_weeks_per_year: float = param(
         3, unit="weeks/year", ge=0, le=10, source="assumption",
         description="Paid leave, taken in whole weeks at random times of the year.")
+
+
+_OWN = "assumption: the agency's own figures; as "  # the source of a client kind's own cadence and burdens
+
+
+class ClientKind(Section):
+    """One kind of client in ``demand.client_mix``: its share of referrals and, where it differs from the agency's
+    single-kind parameters, its own cadence, session length, note burden and episode length."""
+
+    name: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z][A-Za-z0-9_ -]*$",
+                      description="Label of the kind (letters, digits, spaces, '-' and '_').",
+                      json_schema_extra={"unit": "-", "source": "-"})
+    share: float = param(
+        ..., unit="share of referrals", gt=0, le=1, source="assumption: the agency's own figures",
+        description="Share of referrals of this kind; the shares of a mix add up to 1.")
+    sessions_per_week: float | None = param(
+        None, unit="sessions/week", gt=0, le=5,
+        source=_OWN + "demand.sessions_per_week when null",
+        description="Session cadence of this kind (1 weekly, 0.5 fortnightly, 0.25 about monthly); null = "
+                    "demand.sessions_per_week.")
+    session_minutes: float | None = param(
+        None, unit="min", ge=10, le=180,
+        source=_OWN + "workload.session_minutes when null",
+        description="Length of this kind's regular session; null = workload.session_minutes. It is billed in "
+                    "proportion to its length (time-based psychotherapy codes).")
+    note_minutes: float | None = param(
+        None, unit="min/note", gt=0, le=600,
+        source=_OWN + "paperwork.note_minutes when null",
+        description="Mean minutes of this kind's progress note, its spread scaled with it; null = the mean of "
+                    "paperwork.note_minutes.")
+    mean_sessions_per_episode: float | None = param(
+        None, unit="sessions", ge=1, le=500,
+        source=_OWN + "demand.mean_sessions_per_episode when null",
+        description="Mean attended sessions per episode of this kind; null = demand.mean_sessions_per_episode.")
 
 
 class Demand(Section):
@@ -68,6 +102,14 @@ class Demand(Section):
     sessions_per_week: float = param(
         1.0, unit="sessions/week", gt=0, le=5, source="assumption: weekly outpatient psychotherapy",
         description="Session cadence per client.")
+    client_mix: tuple[ClientKind, ...] | None = Field(
+        None, min_length=1, max_length=12,
+        description="Kinds of client, each with its share of referrals and, where it differs, its own cadence, "
+                    "session length, note burden and episode length; null = one kind, given by the single "
+                    "parameters (sessions_per_week, workload.session_minutes, paperwork.note_minutes, "
+                    "mean_sessions_per_episode). The intake, no-shows and dropout are the same for every kind.",
+        json_schema_extra={"unit": "list of kinds", "source": "assumption: one kind (weekly psychotherapy) in the "
+                           "calibrated baseline; scenarios/community_mix.yaml gives a community clinic's mix"})
     no_show_rate: float = param(
         0.20, unit="probability", ge=0, le=1,
         source="[V] Mitchell & Selmes 2007: about 20% of mental-health appointments missed (15.6-28%)",
@@ -76,6 +118,21 @@ class Demand(Section):
         0.20, unit="probability", ge=0, le=1,
         source="[V] Mitchell & Selmes 2007: up to 50% of non-attenders drop out; 0.20 is an assumption in range",
         description="Probability that a client drops out after a no-show.")
+
+    @field_validator("client_mix")
+    @classmethod
+    def _a_whole_mix(cls, mix: tuple[ClientKind, ...] | None) -> tuple[ClientKind, ...] | None:
+        if mix is None:
+            return mix
+        total = sum(kind.share for kind in mix)
+        if abs(total - 1.0) > 1e-6:
+            shares = " + ".join(f"{kind.share:g}" for kind in mix)
+            raise ValueError(f"the shares of the kinds must add up to 1 ({shares} = {total:g})")
+        names = [kind.name for kind in mix]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"each kind needs a name of its own ({', '.join(twice)} given twice)")
+        return mix
 
 
 class Workload(Section):

@@ -22,6 +22,7 @@ from simulator.model.clients import Client, Status, Waitlist
 from simulator.model.clinician import Clinician
 from simulator.model.diary import DAY_START, first_workday_after, next_workday
 from simulator.model.events import EventLog, Kind
+from simulator.model.kinds import pick
 from simulator.model.leaving import Hazard
 from simulator.model.paperwork import TASKS, TaskKind
 from simulator.model.rules import Rules
@@ -106,9 +107,11 @@ class Agency:
         self._clinician_ids += 1
         return self._clinician_ids - 1
 
-    def new_client(self) -> Client:
+    def new_client(self, totals: list[float], stream: str) -> Client:
+        """A new client, its kind drawn by the shares ``totals`` from ``stream`` (no draw with a single kind)."""
         self._client_ids += 1
-        return Client(self._client_ids - 1, self.schedule.now)
+        kind = 0 if len(totals) == 1 else pick(totals, self.streams[stream].random())
+        return Client(self._client_ids - 1, self.schedule.now, kind)
 
     def tracing(self, day: int) -> bool:
         return bool(self.trace_weeks) and day // 7 in self.trace_weeks
@@ -156,9 +159,9 @@ class Agency:
     # -- client flow -----------------------------------------------------------------------------------------
     def prefill(self, clinician: Clinician) -> None:
         """A client already in care at time zero, part-way through an episode (episodes are memoryless)."""
-        client = self.new_client()
+        client = self.new_client(self.rules.care_totals, "initial_kind")
         client.needs_intake = False
-        self.log.add(0.0, Kind.INITIAL, clinician.id, client.id)
+        self.log.add(0.0, Kind.INITIAL, clinician.id, client.id, client.kind)
         self.start_episode(client, clinician)
         clinician.diary.book_next(client, -1, self.rules)
         # Its last plan review was some time ago: the next one falls due at a uniform point of the interval.
@@ -185,8 +188,8 @@ class Agency:
         (``give_up``). It is drawn for every referral, in order of arrival, from a stream of its own, so referral
         ``k`` has the same patience in two scenarios however differently their queues behave."""
         now = self.schedule.now
-        client = self.new_client()
-        self.log.add(now, Kind.REFERRAL, -1, client.id)
+        client = self.new_client(self.rules.referral_totals, "referral_kind")
+        self.log.add(now, Kind.REFERRAL, -1, client.id, client.kind)
         patience = self.rules.patience_days
         if patience is not None:
             client.patience_end = now + self.streams["referral_patience"].exponential(patience)
@@ -300,11 +303,12 @@ class Agency:
         client.token += 1
         clinician.caseload.add(client)
         rules = self.rules
+        kind = rules.kinds[client.kind]
         if rules.geometric:
             client.sessions_done = 0
-            client.sessions_needed = self.streams["episodes"].geometric_log_q(rules.sessions_log_q)
+            client.sessions_needed = self.streams["episodes"].geometric_log_q(kind.sessions_log_q)
             return
-        length = self.streams["episodes"].exponential(rules.episode_days)
+        length = self.streams["episodes"].exponential(kind.episode_days)
         self.schedule.at(self.schedule.now + length, self.episode_over, client, client.token)
 
     def episode_over(self, client: Client, token: int) -> None:

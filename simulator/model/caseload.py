@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from simulator.inputs.scenario import Scenario
+from simulator.model.kinds import client_kinds
 
 __all__ = ["caseload_goal", "daily_minutes", "ramp", "target_caseload"]
 
@@ -26,7 +27,9 @@ def target_caseload(s: Scenario) -> int:
     """
     billable = s.workload.productivity_target * s.staff.contract_hours_per_week * 60
     attending = max(0.05, 1 - s.demand.no_show_rate * s.workload.overbooking)
-    per_client = s.workload.session_minutes * s.demand.sessions_per_week * attending
+    # A mix of kinds: the session minutes a week of the average client in care (``client_kinds``).
+    per_client = sum(kind.care_share * (kind.session_minutes * kind.sessions_per_week)
+                     for kind in client_kinds(s)) * attending
     if per_client <= 0:
         return s.workload.caseload_cap
     return max(1, min(s.workload.caseload_cap, math.floor(billable / per_client + 1e-9)))

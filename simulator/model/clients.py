@@ -30,11 +30,12 @@ class Status(IntEnum):
 
 
 class Client:
-    __slots__ = ("clinician", "id", "joined_at", "needs_intake", "patience_end", "priority", "referred_at",
+    __slots__ = ("clinician", "id", "joined_at", "kind", "needs_intake", "patience_end", "priority", "referred_at",
                  "sessions_done", "sessions_needed", "status", "token", "weekday")
 
-    def __init__(self, client_id: int, referred_at: float) -> None:
+    def __init__(self, client_id: int, referred_at: float, kind: int = 0) -> None:
         self.id = client_id
+        self.kind = kind  # index of its kind in ``Rules.kinds`` (demand.client_mix)
         self.referred_at = referred_at
         self.joined_at = referred_at  # when it last joined the waitlist
         self.patience_end = math.inf  # a new referral gives up at this time if it is still waiting for care

@@ -64,7 +64,7 @@ class Clinician:
         self.ramping = ramping
         self.notice = False
         self.caseload: set[Client] = set()
-        self.diary = Diary(math.floor(hired_at), leave_weeks)
+        self.diary = Diary(math.floor(hired_at), leave_weeks, len(agency.rules.kinds))
         self.desk = DeskQueue()
         self._plan = DayPlan()  # today's, cleared each day
         self.last_day = math.floor(hired_at) - 1
@@ -165,14 +165,15 @@ class Clinician:
         for client in agenda:
             if client.clinician is not self or client.status is not Status.IN_CARE:
                 continue  # left care, or moved to another clinician, since it was booked
+            kind = rules.kinds[client.kind]
             if block > 0 and not (client.needs_intake or client.priority):
                 block -= 1
                 plan.blocked += 1
                 if tracing:
-                    plan.slots.append(("blocked", rules.session_minutes))
+                    plan.slots.append(("blocked", kind.session_minutes))
                 self.diary.book_next(client, day, rules)
                 continue
-            minutes = rules.intake_minutes if client.needs_intake else rules.session_minutes
+            minutes = rules.intake_minutes if client.needs_intake else kind.session_minutes
             plan.scheduled += 1
             if attendance.random() < rules.no_show_rate:
                 self.missed(client, day, minutes, rules, plan, tracing)
@@ -185,7 +186,7 @@ class Clinician:
             if client.needs_intake or client.priority:
                 self.first_session(client, day, rules, plan)
             else:
-                self.add_task(TaskKind.NOTE, day)
+                self.add_task(TaskKind.NOTE, day, kind.note_scale, kind.bills)
             if 0 < client.sessions_needed <= client.sessions_done:
                 agency.end_episode(client, Kind.DISCHARGE)
             else:
@@ -213,7 +214,8 @@ class Clinician:
             self.add_task(TaskKind.TREATMENT_PLAN, day)
         else:  # a transferred client: a progress note, and the plan rewritten with the new clinician
             client.priority = False
-            self.add_task(TaskKind.NOTE, day)
+            kind = rules.kinds[client.kind]
+            self.add_task(TaskKind.NOTE, day, kind.note_scale, kind.bills)
             self.add_task(TaskKind.PLAN_REVIEW, day)
         self.diary.book_review(client, day, rules)
 
@@ -223,9 +225,10 @@ class Clinician:
         self.diary.release(client)
 
     # -- paperwork -------------------------------------------------------------------------------------------
-    def add_task(self, kind: int, day: int) -> None:
+    def add_task(self, kind: int, day: int, scale: float = 1.0, bills: float = 0.0) -> None:
         """Put a task of a kind (a ``TaskKind``) created on ``day`` on the desk, its minutes drawn from its kind's
-        distribution and stream. (``kind`` is typed ``int`` so that, compiled, it indexes the specs directly.)"""
+        distribution and stream, times ``scale`` (a client kind's note burden); ``bills``: the sessions it bills
+        once done. (``kind`` is typed ``int`` so that, compiled, it indexes the specs directly.)"""
         specs = self.agency.rules.tasks
         if specs is None:  # paperwork is switched off
             return
@@ -237,7 +240,7 @@ class Clinician:
             minutes = math.exp(spec.mu + spec.sigma * stream.normal())
         if spec.documentation:
             minutes *= self.writing_speed
-        self.desk.add(kind, minutes * spec.factor, day + spec.due_days)
+        self.desk.add(kind, minutes * scale * spec.factor, day + spec.due_days, bills)
 
     def create_routine_tasks(self, day: int, rules: Rules) -> None:
         """Plan reviews falling due today, the day's admin and, on the first workday of a month, compliance work."""
@@ -282,10 +285,10 @@ class Clinician:
         after = overrun + evening.minutes
         self.week_after += after
         late_new = self.desk.close_day(day)
-        written_off, notes_written_off = (0, 0) if rules.write_off_days is None else \
+        written_off, notes_written_off, sessions_written_off = (0, 0, 0.0) if rules.write_off_days is None else \
             self.desk.write_off(day - rules.write_off_days)
+        billed = desk.billed_sessions + evening.billed_sessions
         if not (self.notice or self.ramping):  # what the month's productivity review counts: billable sessions
-            billed = desk.notes_done + evening.notes_done - desk.unbilled_notes
             intakes = desk.assessments_done + evening.assessments_done - desk.unbilled_assessments
             self.month_session_min += billed * rules.session_minutes + intakes * rules.intake_minutes
             self.month_target_min += rules.target_session_min
@@ -304,8 +307,9 @@ class Clinician:
             after_min=after, backlog_min=self.desk.backlog_minutes, notes_done=desk.notes_done + evening.notes_done,
             notes_late=desk.notes_late + evening.notes_late, late_new=late_new, written_off=written_off,
             notes_written_off=notes_written_off, assessments_done=desk.assessments_done + evening.assessments_done,
-            unbilled_notes=desk.unbilled_notes, unbilled_assessments=desk.unbilled_assessments, strain=self.strain,
-            ee=self.ee)
+            unbilled_notes=desk.unbilled_notes, unbilled_assessments=desk.unbilled_assessments,
+            billed_sessions=billed, unbilled_sessions=desk.unbilled_sessions + sessions_written_off,
+            strain=self.strain, ee=self.ee)
         if tracing:
             self.agency.log.trace.extend(lay_out_day(self.id, day, rules.supervision, plan, desk, evening, available))
         self.climate_and_turnover(rules)
@@ -362,8 +366,8 @@ class Clinician:
             desk_min=0.0,
             supervision_min=0.0, leave_min=contract, idle_min=0.0, after_min=0.0,
             backlog_min=self.desk.backlog_minutes, notes_done=0, notes_late=0, late_new=0, written_off=0,
-            notes_written_off=0, assessments_done=0, unbilled_notes=0, unbilled_assessments=0, strain=self.strain,
-            ee=self.ee)
+            notes_written_off=0, assessments_done=0, unbilled_notes=0, unbilled_assessments=0, billed_sessions=0.0,
+            unbilled_sessions=0.0, strain=self.strain, ee=self.ee)
         if agency.tracing(day):
             agency.log.trace.append(TraceSegment(self.id, day, 480, 480 + contract, "leave", "vacation"))
         self.maybe_resign(rules)

@@ -24,8 +24,8 @@ class DeskResult:
     """What a spell at the desk got done. (A plain class, not a dataclass: compiled, a dataclass is built through
     its generated Python ``__init__``, which cost more than the desk work of a typical day.)"""
 
-    __slots__ = ("assessments_done", "chunks", "minutes", "notes_done", "notes_late", "unbilled_assessments",
-                 "unbilled_notes")
+    __slots__ = ("assessments_done", "billed_sessions", "chunks", "minutes", "notes_done", "notes_late",
+                 "unbilled_assessments", "unbilled_notes", "unbilled_sessions")
 
     def __init__(self) -> None:
         self.minutes = 0.0  # clock minutes spent
@@ -34,6 +34,10 @@ class DeskResult:
         self.assessments_done = 0  # intake assessments, the documentation an intake is billed on
         self.unbilled_notes = 0  # progress notes finished too late to bill (past the claim window)
         self.unbilled_assessments = 0
+        # Sessions whose progress note was finished, in time to bill and too late, in units of a session of
+        # workload.session_minutes (a shorter kind of session bills less: ``KindRules.bills``).
+        self.billed_sessions = 0.0
+        self.unbilled_sessions = 0.0
         self.chunks: list[tuple[str, float]] = UNTRACED  # (kind, clock minutes): a list of its own when traced
 
 
@@ -55,13 +59,14 @@ class _Bucket:
     All tasks of a bucket fall late at the same moment, so lateness is a flag on the bucket, not on each task.
     """
 
-    __slots__ = ("due", "head", "kinds", "late", "left", "minutes")
+    __slots__ = ("bills", "due", "head", "kinds", "late", "left", "minutes")
 
     def __init__(self, due: int) -> None:
         self.due = due
         self.head = 0
         self.kinds: list[int] = []  # TaskKind values
         self.minutes: list[float] = []  # task minutes left (at normal speed)
+        self.bills: list[float] = []  # sessions each task bills when done (a progress note's session; else 0)
         self.left = 0.0  # their sum, from the head on
         self.late = False
 
@@ -71,6 +76,7 @@ class _Bucket:
         self.head = 0
         self.kinds.clear()
         self.minutes.clear()
+        self.bills.clear()
         self.left = 0.0
         self.late = False
 
@@ -102,7 +108,8 @@ class DeskQueue:
     def __len__(self) -> int:
         return sum(len(b.minutes) - b.head for b in self._buckets)
 
-    def add(self, kind: int, minutes: float, due_day: int) -> None:
+    def add(self, kind: int, minutes: float, due_day: int, bills: float = 0.0) -> None:
+        """Put a task on the desk; ``bills``: the sessions it bills once done (a progress note's)."""
         if minutes <= 0.0:
             return
         bucket = self._accepting.get(due_day)
@@ -111,6 +118,7 @@ class DeskQueue:
             self._accepting.set(due_day, bucket)
         bucket.kinds.append(kind)
         bucket.minutes.append(minutes)
+        bucket.bills.append(bills)
         bucket.left += minutes
         self.backlog_minutes += minutes
         self.added_since_audit += 1
@@ -173,9 +181,9 @@ class DeskQueue:
 
         Totals are kept in locals and written back once (the same additions in the same order).
         """
-        kinds, minutes = bucket.kinds, bucket.minutes
+        kinds, minutes, bills = bucket.kinds, bucket.minutes, bucket.bills
         i, n = bucket.head, len(minutes)
-        spent, backlog, notes, assessments = result.minutes, self.backlog_minutes, 0, 0
+        spent, backlog, notes, assessments, billed = result.minutes, self.backlog_minutes, 0, 0, 0.0
         note: int = TaskKind.NOTE
         assessment: int = TaskKind.INTAKE_ASSESSMENT
         while i < n and budget > 1e-9:
@@ -196,6 +204,7 @@ class DeskQueue:
                 result.chunks.append((TASKS[kinds[i]].name, need))
             if kinds[i] == note:
                 notes += 1
+                billed += bills[i]
             elif kinds[i] == assessment:
                 assessments += 1
             i += 1
@@ -206,11 +215,14 @@ class DeskQueue:
         result.assessments_done += assessments
         if bucket.late:
             result.notes_late += notes
-            if claims is not None:  # only late work can miss a claim window (a window is longer than a due time)
-                if bucket.due < claims.note_due:
-                    result.unbilled_notes += notes
-                if bucket.due < claims.assessment_due:
-                    result.unbilled_assessments += assessments
+        # Only late work can miss a claim window (a window is longer than a due time).
+        if bucket.late and claims is not None and bucket.due < claims.note_due:
+            result.unbilled_notes += notes
+            result.unbilled_sessions += billed
+        else:
+            result.billed_sessions += billed
+        if bucket.late and claims is not None and bucket.due < claims.assessment_due:
+            result.unbilled_assessments += assessments
         return budget
 
     def _stop_accepting(self, bucket: _Bucket) -> None:
@@ -259,21 +271,26 @@ class DeskQueue:
                 total += bucket.left
         return max(0.0, total)
 
-    def write_off(self, due_before: int) -> tuple[int, int]:
+    def write_off(self, due_before: int) -> tuple[int, int, float]:
         """Give up on every open task due before ``due_before`` (long-late work that will never be done); returns
-        how many tasks were written off, and how many of them were progress notes."""
+        how many tasks were written off, how many of them were progress notes, and the sessions those notes would
+        have billed."""
         count = notes = 0
+        sessions = 0.0
         note: int = TaskKind.NOTE
         buckets = self._buckets
         while buckets and buckets[0].due < due_before:
             bucket = buckets.pop(0)
             count += len(bucket.minutes) - bucket.head
-            notes += sum(1 for i in range(bucket.head, len(bucket.kinds)) if bucket.kinds[i] == note)
+            for i in range(bucket.head, len(bucket.kinds)):
+                if bucket.kinds[i] == note:
+                    notes += 1
+                    sessions += bucket.bills[i]
             self.backlog_minutes -= bucket.left
             self._stop_accepting(bucket)
         if count and not buckets:
             self.backlog_minutes = 0.0  # no rounding error left behind on an empty desk
-        return count, notes
+        return count, notes, sessions
 
     def drain(self) -> list[tuple[int, float]]:
         """Remove every open task (a departing clinician's desk); returns (kind, minutes) of each, in order."""

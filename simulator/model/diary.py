@@ -2,7 +2,7 @@
 
 Bookings follow a clinician's week the way a practice runs it: a new client's intake goes on the first workday with
 room for it; after that each client has a regular weekday (the one with the fewest regular clients at the time) and
-comes back at the session cadence; every treatment plan is reviewed at a fixed interval.
+comes back at its kind's session cadence; every treatment plan is reviewed at a fixed interval.
 """
 
 from __future__ import annotations
@@ -44,11 +44,12 @@ def first_workday_after(time: float) -> int:
 class Diary:
     __slots__ = ("_away", "agenda", "booked", "reviews", "weekday_load")
 
-    def __init__(self, start_day: int, leave_weeks: frozenset[int]) -> None:
+    def __init__(self, start_day: int, leave_weeks: frozenset[int], kinds: int) -> None:
         self.agenda: DayLists[Client] = DayLists(start_day)  # clients booked each day
         self.reviews: DayLists[Client] = DayLists(start_day)  # clients whose plan review falls due each day
         self.booked = DayMinutes(start_day)  # first-appointment minutes booked on top of regular sessions
-        self.weekday_load = [0, 0, 0, 0, 0]  # regular clients per weekday
+        # Regular clients per weekday, by kind: their minutes are read under the parameters in force (``_load``).
+        self.weekday_load = [[0, 0, 0, 0, 0] for _ in range(kinds)]
         # Leave weeks as flags by week: asked for every workday and every day a booking looks at.
         self._away: list[bool] = [False] * (max(leave_weeks, default=-1) + 1)
         for week in leave_weeks:
@@ -60,7 +61,7 @@ class Diary:
 
     def book_first(self, client: Client, now: float, rules: Rules) -> None:
         """Book an intake (or a transferred client's first session) on the next workday with room for it."""
-        minutes = rules.intake_minutes if client.needs_intake else rules.session_minutes
+        minutes = rules.intake_minutes if client.needs_intake else rules.kinds[client.kind].session_minutes
         day = self._free_day(first_workday_after(now), minutes, rules)
         self.agenda.on(day).append(client)
         self.booked.add(day, minutes)
@@ -72,34 +73,41 @@ class Diary:
         for _ in range(_SEARCH_DAYS):
             if not self.on_leave(day):
                 first = day if first is None else first
-                used = self.weekday_load[day % 7] * rules.session_minutes + self.booked.minutes(day)
+                used = self._load(day % 7, rules) + self.booked.minutes(day)
                 if rules.available - used >= minutes:
                     return day
             day = next_workday(day)
         return first if first is not None else day
 
     def book_next(self, client: Client, day: int, rules: Rules) -> None:
-        """Book the client's next regular session after ``day``, on its regular weekday at a weekly cadence."""
+        """Book the client's next regular session after ``day``, at its kind's cadence (on its regular weekday at a
+        weekly or longer cadence)."""
         if client.needs_intake:  # a missed intake is rebooked like a first appointment
             self.book_first(client, day + 1, rules)
             return
+        kind = rules.kinds[client.kind]
         if client.weekday < 0:
-            client.weekday = self._quietest_weekday()
-            self.weekday_load[client.weekday] += 1
-        target = day + rules.cadence_days
-        if rules.weekly:  # the client's weekday nearest one cadence on, strictly after today
+            client.weekday = self._quietest_weekday(rules)
+            self.weekday_load[client.kind][client.weekday] += 1
+        target = day + kind.cadence_days
+        if kind.weekly:  # the client's weekday nearest one cadence on, strictly after today
             target += (client.weekday - target % 7 + 3) % 7 - 3
             target = target if target > day else target + 7
         elif not is_workday(target):
             target = next_workday(target)
         self.agenda.on(target).append(client)
 
-    def _quietest_weekday(self) -> int:
-        load = self.weekday_load
-        weekday = 0
+    def _load(self, weekday: int, rules: Rules) -> float:
+        """Minutes of regular sessions on a weekday, averaged over weeks (a fortnightly client counts half)."""
+        return sum(self.weekday_load[kind][weekday] * rules.kinds[kind].week_minutes
+                   for kind in range(len(self.weekday_load)))
+
+    def _quietest_weekday(self, rules: Rules) -> int:
+        weekday, least = 0, self._load(0, rules)
         for other in range(1, 5):
-            if load[other] < load[weekday]:
-                weekday = other
+            load = self._load(other, rules)
+            if load < least:
+                weekday, least = other, load
         return weekday
 
     def book_review(self, client: Client, day: int, rules: Rules, interval: float | None = None) -> None:
@@ -110,5 +118,5 @@ class Diary:
     def release(self, client: Client) -> None:
         """Forget a client who left this caseload (its bookings are skipped when their day comes)."""
         if client.weekday >= 0:
-            self.weekday_load[client.weekday] -= 1
+            self.weekday_load[client.kind][client.weekday] -= 1
             client.weekday = -1

@@ -31,11 +31,11 @@ __all__ = ["DAY_FIELDS", "DAY_INT_FIELDS", "KIND_CODES", "STATUSES", "DayRecord"
 class Kind(StrEnum):
     """Kinds of event; the value column means what the comment says."""
 
-    REFERRAL = "referral"  # a client is referred
+    REFERRAL = "referral"  # a client is referred; value = its kind (index in demand.client_mix, 0 without one)
     WAITLIST_JOIN = "waitlist_join"  # value 1 for a transferred client (front of the queue), else 0
     ASSIGN = "assign"  # first assignment of a referral; value = days waited on the waitlist
     REASSIGN = "reassign"  # a transferred client gets a new clinician; value = days waited
-    INITIAL = "initial"  # a client already in care when the run starts
+    INITIAL = "initial"  # a client already in care when the run starts; value = its kind, as for a referral
     FIRST_SESSION = "first_session"  # value = days from referral to the attended intake
     DISCHARGE = "discharge"  # episode completed
     DROPOUT = "dropout"  # left care after a no-show
@@ -91,6 +91,11 @@ class DayRecord(NamedTuple):
     assessments_done: int  # intake assessments completed (an intake is billed on its assessment)
     unbilled_notes: int  # progress notes completed past the claim window: the session cannot be billed
     unbilled_assessments: int  # intake assessments completed past the claim window
+    # Sessions billed on the progress notes finished today, and sessions never billed (notes finished past the
+    # claim window, or written off), in units of a session of workload.session_minutes: with a client mix a
+    # shorter session bills less (``KindRules.bills``); with one kind, counts of notes.
+    billed_sessions: float
+    unbilled_sessions: float
     strain: float  # daily strain at the end of the day (MBI-EE scale, 0-54)
     ee: float  # emotional exhaustion at the end of the day (MBI-EE 0-54), the chronic state
 
@@ -165,7 +170,7 @@ class EventLog:
                 desk_min: float, supervision_min: float, leave_min: float, idle_min: float, after_min: float,
                 backlog_min: float, notes_done: int, notes_late: int, late_new: int, written_off: int,
                 notes_written_off: int, assessments_done: int, unbilled_notes: int, unbilled_assessments: int,
-                strain: float, ee: float) -> None:
+                billed_sessions: float, unbilled_sessions: float, strain: float, ee: float) -> None:
         """Append a day record, its fields by name (``DayRecord`` says what each means; ``status`` as its index in
         ``STATUSES``), packed straight into bytes as ``add`` does."""
         try:
@@ -174,7 +179,7 @@ class EventLog:
                 contract_min,
                 session_min, desk_min, supervision_min, leave_min, idle_min, after_min, backlog_min, notes_done,
                 notes_late, late_new, written_off, notes_written_off, assessments_done, unbilled_notes,
-                unbilled_assessments, strain, ee)
+                unbilled_assessments, billed_sessions, unbilled_sessions, strain, ee)
         except struct.error as error:
             raise ValueError(f"the day record of clinician {clinician} on day {day} does not fit the log ({error})"
                              ) from None

@@ -16,9 +16,9 @@ from typing import Final
 from simulator.inputs.scenario import Scenario
 from simulator.model import burnout as bo
 from simulator.model.caseload import daily_minutes, target_caseload
+from simulator.model.kinds import KindRules, client_kinds, cumulative
 from simulator.model.leaving import Hazard
 from simulator.model.paperwork import TaskSpec, task_specs
-from simulator.model.streams import geometric_log_q
 
 __all__ = ["Rules"]
 
@@ -31,12 +31,13 @@ class Rules:
     contract: float  # contracted minutes per workday
     supervision: float
     available: float  # contracted minutes less supervision: sessions and desk work
-    session_minutes: float
+    session_minutes: float  # workload.session_minutes: the length a session's revenue and productivity count in
     intake_minutes: float
     no_show_rate: float
     dropout_rate: float
-    cadence_days: int  # days from one regular session to the next
-    weekly: bool  # the cadence keeps the client's weekday
+    kinds: tuple[KindRules, ...]  # the kinds of client: cadence, session length, note burden, episodes
+    referral_totals: list[float]  # running totals of the kinds' shares of referrals (``kinds.pick``)
+    care_totals: list[float]  # and of the clients in care (the caseloads at the start)
     review_days: int  # days from one plan review to the next
     after_hours_cap: float  # minutes of after-hours desk work a day, at most
     after_hours_week: float  # minutes of after-hours desk work a week, at most
@@ -78,14 +79,12 @@ class Rules:
     intake_queue_limit: int | None  # most referrals queued for intake processing (None: no limit)
     patience_days: float | None  # mean patience from referral, and of a transferred client (None: nobody gives up)
     geometric: bool  # episodes end after a geometric count of sessions, else after an exponential time
-    sessions_log_q: float  # log1p(-1 / mean sessions), the geometric draw's divisor
-    episode_days: float  # mean length of a time-limited episode
     transfer_ee: float  # EE shock to a clinician who takes over a transferred client
 
     @classmethod
     def of(cls, s: Scenario) -> Rules:
         contract, supervision = daily_minutes(s)
-        interval = 7 / s.demand.sessions_per_week
+        kinds = client_kinds(s)
         # Incidents happen at work: the annual rate is spread over the days actually worked in a year.
         worked_days = bo.WORKDAYS_PER_YEAR * max(0.1, 1 - s.staff.vacation_weeks_per_year / 52.18)
         demand = s.demand
@@ -94,7 +93,8 @@ class Rules:
             contract=contract, supervision=supervision, available=contract - supervision,
             session_minutes=s.workload.session_minutes, intake_minutes=s.workload.intake_session_minutes,
             no_show_rate=demand.no_show_rate, dropout_rate=demand.dropout_after_no_show,
-            cadence_days=max(1, round(interval)), weekly=interval >= 7,
+            kinds=kinds, referral_totals=cumulative([kind.referral_share for kind in kinds]),
+            care_totals=cumulative([kind.care_share for kind in kinds]),
             review_days=max(1, round(s.paperwork.plan_review_days)),
             after_hours_cap=s.paperwork.after_hours_max_minutes_per_day,
             after_hours_week=60.0 * s.paperwork.after_hours_max_hours_per_week,
@@ -124,8 +124,6 @@ class Rules:
             intake_queue_limit=demand.intake_queue_limit,
             patience_days=None if demand.patience_weeks is None else 7.0 * demand.patience_weeks,
             geometric=demand.episode_distribution == "geometric",
-            sessions_log_q=geometric_log_q(demand.mean_sessions_per_episode),
-            episode_days=7.0 * demand.mean_sessions_per_episode / demand.sessions_per_week,
             transfer_ee=s.burnout.transfer_client_ee,
         )
 

@@ -31,6 +31,7 @@ STREAM_NAMES: tuple[str, ...] = (
     "note_minutes", "no_show_note_minutes", "intake_assessment_minutes", "treatment_plan_minutes",
     "plan_review_minutes", "discharge_summary_minutes", "intake_admin_minutes", "daily_admin_minutes",
     "compliance_minutes", "remediation_minutes", "writing_speed", "tenure", "circumstances", "referral_patience",
+    "referral_kind", "initial_kind",
 )
 
 _BLOCK: Final = 2048

@@ -127,6 +127,11 @@ DAY_NOTES: dict[str, tuple[str, str]] = {
     "assessments_done": ("assessments", "intake assessments completed: what an intake is billed on"),
     "unbilled_notes": ("notes", "progress notes completed past the claim window: the session is never billed"),
     "unbilled_assessments": ("assessments", "intake assessments completed past the claim window"),
+    "billed_sessions": ("sessions of workload.session_minutes", "sessions billed on the progress notes finished "
+                        "today within the claim window (a client kind with shorter sessions bills less; with one "
+                        "kind, a count of notes)"),
+    "unbilled_sessions": ("sessions of workload.session_minutes", "sessions never billed: their notes finished "
+                          "past the claim window, or written off today"),
     "strain": ("MBI-EE points (0-54)", "daily strain at the end of the day, which recovers over days"),
     "ee": ("MBI-EE points (0-54)", "emotional exhaustion at the end of the day, the chronic state that follows "
            "strain over months"),

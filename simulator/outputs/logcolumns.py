@@ -115,7 +115,7 @@ class DayColumns:
     _COLUMNS = ("day", "clinician", "caseload", "capacity", "scheduled", "attended", "intakes", "no_shows", "blocked",
                 "session_min", "desk_min", "supervision_min", "after_min", "backlog_min", "notes_done", "notes_late",
                 "written_off", "notes_written_off", "assessments_done", "unbilled_notes", "unbilled_assessments",
-                "strain", "ee")
+                "billed_sessions", "unbilled_sessions", "strain", "ee")
 
     def __init__(self, columns: dict[str, np.ndarray], status: np.ndarray) -> None:
         self.columns = columns

@@ -274,11 +274,10 @@ def _money(ev: EventColumns, days: DayColumns, scenario: Scenario, lo: float, hi
     per_session = per_day(scenario, at, "costs.revenue_per_session")
     per_intake = per_day(scenario, at, "costs.revenue_per_intake")
     paid = 1.0 - per_day(scenario, at, "costs.claim_denial_rate")
-    billed_notes = days.notes_done - days.unbilled_notes
+    # Sessions in units of one of workload.session_minutes: a client kind's shorter session bills less.
     billed_assessments = days.assessments_done - days.unbilled_assessments
-    revenue = float(((billed_notes * per_session + billed_assessments * per_intake) * paid).sum())
-    unbilled = float(((days.unbilled_notes + days.notes_written_off) * per_session
-                      + days.unbilled_assessments * per_intake).sum())
+    revenue = float(((days.billed_sessions * per_session + billed_assessments * per_intake) * paid).sum())
+    unbilled = float((days.unbilled_sessions * per_session + days.unbilled_assessments * per_intake).sum())
     salary = per_day(scenario, at, "costs.clinician_salary_annual")
     clinicians = float(salary.sum()) / WORKDAYS_PER_YEAR
     tools = float((12 * per_day(scenario, at, "costs.tool_cost_per_clinician_month")).sum()) / WORKDAYS_PER_YEAR
