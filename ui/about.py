@@ -82,7 +82,8 @@ def parameter_rows() -> list[dict[str, str]]:
 def about() -> None:
     st.markdown("""
 **What this is.** A discrete-event simulation of a community mental-health agency (50 clinicians in the
-baseline). Clients are referred, wait for a caseload slot and attend weekly sessions. Every session, intake, plan
+baseline). Clients are referred, wait for a caseload slot and attend weekly sessions (a scenario may mix kinds of
+client with their own cadence, session length and notes, as community_mix.yaml does). Every session, intake, plan
 review and discharge creates paperwork with a deadline. Clinicians split their contracted day between therapy and
 the desk and chart in the evening when work due the next day remains. Each day's workload, late work and conflicts
 add strain; emotional exhaustion (MBI-EE, 0-54) follows strain over months and recovers with rest and good
