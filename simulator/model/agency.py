@@ -1,4 +1,5 @@
-"""The agency: referrals, the admin pool, the waitlist, the clinicians, audits and timed policies, on one clock.
+"""The agency: referrals, the admin pool, the waitlist, the clinicians and timed policies, on one clock (chart audits:
+``audits``).
 
 ``simulate(scenario)`` builds a fresh agency, runs it to the horizon and returns the event log. The scenario is never
 modified: a timed policy swaps in a new frozen scenario as ``Agency.params`` (and its plain numbers as ``rules``).
@@ -14,7 +15,7 @@ from typing import Any
 import simpy
 
 from simulator.inputs.scenario import Scenario
-from simulator.model import staffing
+from simulator.model import audits, staffing
 from simulator.model.admin import AdminPool
 from simulator.model.burnout import Strain
 from simulator.model.caseload import caseload_goal
@@ -92,7 +93,7 @@ class Agency:
                 self.prefill(clinician)
             clinician.list_slots()
         staffing.open_vacancies(self)  # hire-ahead positions are recruited from day one
-        for process in (self.workdays(), self.referrals(), self.audits(), self.policies()):
+        for process in (self.workdays(), self.referrals(), audits.chart_audits(self), self.policies()):
             self.schedule.process(process)
 
     def run(self, until: float | None = None) -> EventLog:
@@ -358,35 +359,7 @@ class Agency:
             self.strain = Strain.of(self.params.burnout, c, climate=self.climate)
             self.hazard = Hazard.of(self.params, self.climate)
 
-    # -- audits and policies ---------------------------------------------------------------------------------
-    def audits(self) -> Generator[simpy.Event, Any, None]:
-        """Chart audits at a fixed interval (which a policy may change, or switch off and on)."""
-        while True:
-            interval = self.params.paperwork.audit_interval_weeks
-            if interval is None:
-                yield self.schedule.after(7.0)  # audits may be switched back on by a policy
-                continue
-            yield self.schedule.after(7.0 * interval)
-            self.audit()
-
-    def audit(self) -> None:
-        """A chart audit: a sample of each clinician's records since the last audit; each that was late is a finding,
-        with a remediation task and a (bounded) strain."""
-        p = self.params
-        if not p.paperwork.enabled:
-            return
-        now = self.schedule.now
-        stream = self.streams["audits"]
-        for clinician in list(self.clinicians.values()):
-            desk = clinician.desk
-            late_share = min(1.0, desk.late_since_audit / desk.added_since_audit) if desk.added_since_audit else 0.0
-            findings = stream.binomial(min(p.paperwork.audit_sample_size, desk.added_since_audit), late_share)
-            desk.late_since_audit = desk.added_since_audit = 0
-            for _ in range(findings):
-                clinician.add_task(TaskKind.REMEDIATION, math.floor(now))
-            clinician.shock(min(findings * self.rules.audit_finding, self.rules.audit_strain_max))
-            self.log.add(now, Kind.AUDIT, clinician.id, -1, findings)
-
+    # -- policies ------------------------------------------------------------------------------------------
     def policies(self) -> Generator[simpy.Event, Any, None]:
         ordered = sorted(enumerate(self.scenario.policies), key=lambda item: item[1].at_week)
         for index, policy in ordered:
