@@ -241,3 +241,13 @@ def test_the_apps_parameter_table_explains_a_kinds_fields_in_words() -> None:
     assert kind_rows["note length"]["default"] == "the agency's single value"
     mix = next(row for row in parameter_rows() if row["parameter"] == "client mix")
     assert mix["default"] == "one kind of client"
+
+
+def test_diff_shows_the_mix_a_kind_a_line() -> None:
+    from simulator.inputs.diff import scenario_diff
+
+    changes = {d.path: (d.a, d.b) for d in scenario_diff(load_scenario(SCENARIOS / "baseline.yaml"),
+                                                          load_scenario(SCENARIOS / "community_mix.yaml"))}
+    assert changes["demand.client_mix"] == ("one kind of client", "3 kinds")
+    _, kind = changes["demand.client_mix.case management"]
+    assert kind == "share 0.2, 0.25 sessions/week, 30 min sessions, 12 min notes, 12 sessions an episode"

@@ -83,11 +83,26 @@ def _flatten(scenario: Scenario) -> Iterator[tuple[str, Any]]:
 
 
 def _leaves(path: str, value: Any) -> Iterator[tuple[str, Any]]:
+    if path == "demand.client_mix":  # the mix as a count, and each kind as one readable entry under its name
+        yield path, "one kind of client" if value is None else f"{len(value)} kinds"
+        for kind in value or ():
+            yield f"{path}.{kind['name']}", _kind_text(kind)
+        return
     if isinstance(value, Mapping):
         for key, child in value.items():
             yield from _leaves(f"{path}.{key}", child)
     else:
         yield path, list(value) if isinstance(value, tuple) else value
+
+
+_KIND_WORDS = {"sessions_per_week": "sessions/week", "session_minutes": "min sessions", "note_minutes": "min notes",
+               "mean_sessions_per_episode": "sessions an episode"}
+
+
+def _kind_text(kind: Mapping[str, Any]) -> str:
+    """A client kind in a line: its share and what it sets of its own ("share 0.2, 0.25 sessions/week, ...")."""
+    return ", ".join([f"share {kind['share']:g}"] + [f"{kind[key]:g} {words}" for key, words in _KIND_WORDS.items()
+                                                    if kind[key] is not None])
 
 
 def _policy_text(policy: Policy) -> str:
@@ -96,6 +111,8 @@ def _policy_text(policy: Policy) -> str:
 
 
 def _unit(path: str) -> str:
+    if path.startswith("demand.client_mix"):  # a count of kinds, or a kind's line with its units in it
+        return ""
     unit = _UNITS.get(path) or _UNITS.get(path.rpartition(".")[0], "")
     return "" if unit == "-" else unit
 
