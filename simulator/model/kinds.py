@@ -11,6 +11,7 @@ import bisect
 import itertools
 
 from simulator.inputs.scenario import Scenario
+from simulator.inputs.service import ClientKind
 from simulator.model.streams import geometric_log_q
 
 __all__ = ["KindRules", "client_kinds", "cumulative", "pick"]
@@ -52,11 +53,11 @@ def client_kinds(s: Scenario) -> tuple[KindRules, ...]:
     """
     demand, base_minutes = s.demand, s.workload.session_minutes
     note_mean = s.paperwork.note_minutes.mean
-    if demand.client_mix is None:
-        return (KindRules("all", 1.0, 1.0, demand.sessions_per_week, base_minutes, 1.0, 1.0,
-                          demand.mean_sessions_per_episode),)
+    # Without a mix, one kind that sets nothing of its own: every figure below is then the single parameter's
+    # (its shares, bills and note scale come out exactly 1).
+    mix = demand.client_mix if demand.client_mix is not None else (ClientKind(name="all", share=1.0),)
     resolved = []
-    for kind in demand.client_mix:
+    for kind in mix:
         per_week = demand.sessions_per_week if kind.sessions_per_week is None else kind.sessions_per_week
         minutes = base_minutes if kind.session_minutes is None else kind.session_minutes
         sessions = demand.mean_sessions_per_episode if kind.mean_sessions_per_episode is None \
