@@ -244,10 +244,12 @@ class Clinician:
 
     def create_routine_tasks(self, day: int, rules: Rules) -> None:
         """Plan reviews falling due today, the day's admin and, on the first workday of a month, compliance work."""
-        for client in self.diary.reviews.take(day) or ():
-            if client.clinician is self and client.status is Status.IN_CARE:
-                self.add_task(TaskKind.PLAN_REVIEW, day)
-                self.diary.book_review(client, day, rules)
+        due = self.diary.reviews.take(day)
+        if due is not None:  # (not ``or ()``: compiled, a list is iterated natively, a list-or-tuple generically)
+            for client in due:
+                if client.clinician is self and client.status is Status.IN_CARE:
+                    self.add_task(TaskKind.PLAN_REVIEW, day)
+                    self.diary.book_review(client, day, rules)
         self.add_task(TaskKind.DAILY_ADMIN, day)
         month = int(day // _DAYS_PER_MONTH)
         if month != self.month:

@@ -99,8 +99,12 @@ class Diary:
 
     def _load(self, weekday: int, rules: Rules) -> float:
         """Minutes of regular sessions on a weekday, averaged over weeks (a fortnightly client counts half)."""
-        return sum(self.weekday_load[kind][weekday] * rules.kinds[kind].week_minutes
-                   for kind in range(len(self.weekday_load)))
+        # A float total from the start: compiled, ``sum`` would start from the integer 0 and add each term as an
+        # object.
+        total = 0.0
+        for kind, counts in enumerate(self.weekday_load):
+            total += counts[weekday] * rules.kinds[kind].week_minutes
+        return total
 
     def _quietest_weekday(self, rules: Rules) -> int:
         weekday, least = 0, self._load(0, rules)

@@ -16,7 +16,7 @@ exact: ``until(time)`` fires at ``time`` to the last bit, not at SimPy's ``now +
 from __future__ import annotations
 
 import math
-from bisect import insort
+from bisect import bisect_right
 from collections.abc import Callable, Generator
 from typing import Any
 
@@ -96,10 +96,11 @@ class _Calendar:
     Equal times keep the order of scheduling (the sort and the insertion are stable).
     """
 
-    __slots__ = ("_day", "_head", "_later", "_today")
+    __slots__ = ("_day", "_head", "_later", "_times", "_today")
 
     def __init__(self) -> None:
         self._today: list[Entry] = []  # every action due by the end of day ``_day``, sorted; done before ``_head``
+        self._times: list[float] = []  # their times, searched when an action is added to the day being worked
         self._head = 0
         self._day = -1
         self._later: DayLists[Entry] = DayLists(0)  # actions of each later day, as scheduled
@@ -107,7 +108,11 @@ class _Calendar:
     def push(self, entry: Entry) -> None:
         day = int(entry[0])  # times are never negative
         if day <= self._day:
-            insort(self._today, entry, lo=self._head, key=_time)
+            # After every action due at its time or earlier, as a stable sort by time puts it; searched among the
+            # bare times, because a search with a key function calls back into Python at every comparison.
+            i = bisect_right(self._times, entry[0], self._head)
+            self._times.insert(i, entry[0])
+            self._today.insert(i, entry)
         else:
             self._later.on(day).append(entry)
 
@@ -115,7 +120,7 @@ class _Calendar:
         """When the next action is due (infinity when none is)."""
         if self._head == len(self._today) and not self._next_day():
             return math.inf
-        return self._today[self._head][0]
+        return self._times[self._head]
 
     def pop(self) -> Entry:
         """The next action, removed (``first_time`` must have found one)."""
@@ -131,10 +136,10 @@ class _Calendar:
             entries = later.take(day)
             if entries:
                 entries.sort(key=_time)
-                self._today, self._head, self._day = entries, 0, day
+                self._today, self._times, self._head, self._day = entries, [entry[0] for entry in entries], 0, day
                 return True
             day += 1
-        self._today, self._head = [], 0
+        self._today, self._times, self._head = [], [], 0
         return False
 
 
