@@ -21,6 +21,7 @@ from simulator.model.events import (
     day_table,
     event_table,
 )
+from simulator.model.ledger import CHUNK
 
 _whole = st.integers(-(2**31), 2**31 - 1)
 _real = st.floats(allow_nan=False, allow_infinity=True, width=64)
@@ -89,11 +90,28 @@ def test_a_column_view_is_read_only_and_holds_the_table_while_it_lives() -> None
     view = table.column_view("time")
     with pytest.raises(ValueError, match="read-only"):
         view[0] = 2.0
-    with pytest.raises(BufferError):
-        table.append(Event(2.0, "referral", -1, 5, 0.0))
-    del view
-    table.append(Event(2.0, "referral", -1, 5, 0.0))
+    table.append(Event(2.0, "referral", -1, 5, 0.0))  # waits in the writer (``CHUNK``)
     assert len(table) == 2
+    with pytest.raises(BufferError):  # reading it would move it into the buffer the view holds
+        table.column_view("time")
+    del view
+    np.testing.assert_array_equal(table.column_view("time"), [1.0, 2.0])
+
+
+def test_rows_move_to_the_table_in_chunks_and_read_back_whole() -> None:
+    """Past ``CHUNK`` bytes the writer's rows move to the table; reading sees every row, moved or not."""
+    log = EventLog()
+    rows = 0
+    while len(log.events.out) < CHUNK:  # the writer fills to a chunk...
+        log.add(float(rows), Kind.REFERRAL, -1, rows, 0.0)
+        rows += 1
+    for _ in range(11):  # ...the next event moves it, and the ten after wait in the writer
+        log.add(float(rows), Kind.REFERRAL, -1, rows, 0.0)
+        rows += 1
+    assert 0 < len(log.events.out) < CHUNK
+    assert len(log.events) == rows
+    np.testing.assert_array_equal(log.events.column_view("client"), np.arange(rows))
+    assert log.events[rows - 1] == Event(float(rows - 1), "referral", -1, rows - 1, 0.0)
 
 
 @given(st.lists(_events, max_size=40))

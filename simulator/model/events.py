@@ -15,14 +15,14 @@ time order as written.
 
 from __future__ import annotations
 
-import struct
 import typing
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Final, NamedTuple, cast
+from typing import Final, NamedTuple
 
-from simulator.model.ledger import RecordTable
+from librt.strings import write_f64_le, write_i32_le
+
+from simulator.model.ledger import CHUNK, RecordTable
 
 __all__ = ["DAY_FIELDS", "DAY_INT_FIELDS", "KIND_CODES", "STATUSES", "DayRecord", "Event", "EventLog", "Kind",
            "TraceSegment", "day_table", "event_table"]
@@ -147,23 +147,24 @@ class EventLog:
     horizon_days: float = 0.0
     warmup_days: float = 0.0
     sim_events: int = 0  # SimPy events processed, for the benchmarks
-    # The tables' row packers, bound once (typed ``Any``: compiled, a callable-typed attribute is read
-    # through a generic lookup).
-    _pack_event: Any = field(default=None, init=False, repr=False, compare=False)
-    _pack_day: Any = field(default=None, init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self._pack_event = self.events.packer()
-        self._pack_day = self.days.packer()
 
     def add(self, time: float, kind: Kind, clinician: int = -1, client: int = -1, value: float = 0.0) -> None:
-        # The fields as arguments, packed straight into bytes: no tuple built for the row (``RecordTable.packer``).
+        # Written field by field in the table's layout (``event_table``: the kind's code, then time, clinician,
+        # client, value), with nothing boxed (``simulator.model.ledger``).
+        out = self.events.out
+        start = len(out)
         try:
-            row = cast("Callable[..., bytes]", self._pack_event)(KIND_CODES[kind], time, clinician, client, value)
-        except struct.error as error:
+            out.append(KIND_CODES[kind])
+            write_f64_le(out, time)
+            write_i32_le(out, clinician)
+            write_i32_le(out, client)
+            write_f64_le(out, value)
+        except (TypeError, ValueError, OverflowError) as error:
+            out.truncate(start)  # the event is refused whole
             raise ValueError(f"event {(time, kind, clinician, client, value)} does not fit the log: an id holds a "
                              f"fraction or does not fit in 32 bits ({error})") from None
-        self.events.put_packed(row)
+        if start >= CHUNK:
+            self.events.flush()
 
     def add_day(self, *, day: int, clinician: int, status: int, caseload: int, capacity: float, scheduled: int,
                 attended: int, intakes: int, no_shows: int, blocked: int, contract_min: float, session_min: float,
@@ -172,15 +173,44 @@ class EventLog:
                 notes_written_off: int, assessments_done: int, unbilled_notes: int, unbilled_assessments: int,
                 billed_sessions: float, unbilled_sessions: float, strain: float, ee: float) -> None:
         """Append a day record, its fields by name (``DayRecord`` says what each means; ``status`` as its index in
-        ``STATUSES``), packed straight into bytes as ``add`` does."""
+        ``STATUSES``), written in the table's layout as ``add`` writes an event: the status, then the fields in
+        ``DayRecord``'s order, whole numbers as 4 bytes and the rest as 8."""
+        out = self.days.out
+        start = len(out)
         try:
-            row = cast("Callable[..., bytes]", self._pack_day)(
-                status, day, clinician, caseload, capacity, scheduled, attended, intakes, no_shows, blocked,
-                contract_min,
-                session_min, desk_min, supervision_min, leave_min, idle_min, after_min, backlog_min, notes_done,
-                notes_late, late_new, written_off, notes_written_off, assessments_done, unbilled_notes,
-                unbilled_assessments, billed_sessions, unbilled_sessions, strain, ee)
-        except struct.error as error:
+            out.append(status)
+            write_i32_le(out, day)
+            write_i32_le(out, clinician)
+            write_i32_le(out, caseload)
+            write_f64_le(out, capacity)
+            write_i32_le(out, scheduled)
+            write_i32_le(out, attended)
+            write_i32_le(out, intakes)
+            write_i32_le(out, no_shows)
+            write_i32_le(out, blocked)
+            write_f64_le(out, contract_min)
+            write_f64_le(out, session_min)
+            write_f64_le(out, desk_min)
+            write_f64_le(out, supervision_min)
+            write_f64_le(out, leave_min)
+            write_f64_le(out, idle_min)
+            write_f64_le(out, after_min)
+            write_f64_le(out, backlog_min)
+            write_i32_le(out, notes_done)
+            write_i32_le(out, notes_late)
+            write_i32_le(out, late_new)
+            write_i32_le(out, written_off)
+            write_i32_le(out, notes_written_off)
+            write_i32_le(out, assessments_done)
+            write_i32_le(out, unbilled_notes)
+            write_i32_le(out, unbilled_assessments)
+            write_f64_le(out, billed_sessions)
+            write_f64_le(out, unbilled_sessions)
+            write_f64_le(out, strain)
+            write_f64_le(out, ee)
+        except (TypeError, ValueError, OverflowError) as error:
+            out.truncate(start)  # the record is refused whole
             raise ValueError(f"the day record of clinician {clinician} on day {day} does not fit the log ({error})"
                              ) from None
-        self.days.put_packed(row)
+        if start >= CHUNK:
+            self.days.flush()

@@ -2,14 +2,18 @@
 
 A replication appends hundreds of thousands of events and day records; a 200-clinician, 5-year run appends 950,000
 events and 270,000 day records. Kept as tuples, each costs some 150-500 bytes of Python objects. Here a record is
-packed by ``struct`` into one ``bytearray`` as it is appended: its one text field as a byte of code, its whole-number
-fields (ids, days, counts) as 4-byte integers and the rest as 8-byte floats, so that run's log takes about 55 MB; and
-the metrics read each field as a numpy column (a view of a structured array over the bytes) without a pass over
-Python objects.
+packed into one growing buffer of bytes as it is appended: its one text field as a byte of code, its whole-number
+fields (ids, days, counts) as 4-byte little-endian integers and the rest as 8-byte floats, so that run's log takes
+about 55 MB; and the metrics read each field as a numpy column (a view of a structured array over the bytes) without
+a pass over Python objects.
 
-Packing converts each number once, in C, and rejects a whole-number field that holds a fraction or does not fit in
-32 bits at the record that carries it. (Gathering numbers in a list and converting them with numpy a chunk at a time,
-as before, cost twice as much: numpy first inspects every element to find a common type.)
+Rows are written into a ``BytesWriter`` of librt, the runtime library of mypyc, and moved in chunks of
+``CHUNK`` bytes into the table's ``bytearray``. The model's writer (``EventLog``) writes a row field by field with
+librt's ``write_f64_le`` and ``write_i32_le``: compiled, each is a few machine instructions on the number as it is,
+where ``struct.pack`` needed every field boxed as a Python object and parsed back, which made writing the log a fifth
+of a replication. A whole-number field that holds a fraction or does not fit in 32 bits is refused at the record
+that carries it, and the record is taken back whole. (Gathering numbers in a list and
+converting them with numpy a chunk at a time, as before that, cost twice as much again.)
 
 Reading is unchanged for everyone else: iterating, indexing and comparing a table gives the same record tuples
 (the ``Event`` or ``DayRecord`` named tuple) that were appended. Whole numbers come back as ``int``, so a record
@@ -20,11 +24,16 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Generic, TypeVar, cast, overload
+from typing import Any, Final, Generic, TypeVar, overload
 
 import numpy as np
+from librt.strings import BytesWriter
 
-__all__ = ["RecordTable"]
+__all__ = ["CHUNK", "RecordTable"]
+
+#: Bytes of rows a writer holds before they move to the table's ``bytearray`` (``RecordTable.flush``): small, so the
+#: rows are kept once, as packed bytes, whatever the length of the run.
+CHUNK: Final = 1 << 16
 
 R = TypeVar("R", bound=tuple[Any, ...])
 _CODE = "_code"  # the text field's column in the structured array (a name no record field has: fields are public)
@@ -33,7 +42,7 @@ _CODE = "_code"  # the text field's column in the structured array (a name no re
 class RecordTable(Sequence[R], Generic[R]):
     """Records with one text field (from a fixed vocabulary) and otherwise numbers, appended in order."""
 
-    __slots__ = ("_dtype", "_fields", "_make", "_pack", "_rows", "_struct", "_text", "_vocabulary", "code")
+    __slots__ = ("_dtype", "_fields", "_make", "_rows", "_struct", "_text", "_vocabulary", "code", "out")
 
     def __init__(self, make: Callable[..., R], fields: Sequence[str], *, text: str, vocabulary: Sequence[str],
                  ints: Sequence[str]) -> None:
@@ -46,10 +55,11 @@ class RecordTable(Sequence[R], Generic[R]):
         # '<': little-endian, standard sizes, no padding, so the numpy dtype below describes the same bytes.
         self._struct = struct.Struct("<b" + "".join("i" if name in ints else "d" for name in numeric))
         self._dtype = np.dtype([(_CODE, "<i1")] + [(name, "<i4" if name in ints else "<f8") for name in numeric])
-        # Bound once, as it is called for every record. Typed ``object`` because compiled, an attribute typed as a
-        # callable is read through a generic attribute lookup, an ``object`` one directly.
-        self._pack: object = self._struct.pack
-        self._rows = bytearray()
+        # The latest rows, packed. A writer appends a row's fields to it in the order above, its text field first
+        # (see ``EventLog``), takes the row back whole (``truncate``) if a field does not fit, and calls ``flush``
+        # once it holds ``CHUNK`` bytes.
+        self.out = BytesWriter()
+        self._rows = bytearray()  # the rows before those
 
     # -- writing ---------------------------------------------------------------------------------------------
     def append(self, record: R) -> None:
@@ -57,28 +67,30 @@ class RecordTable(Sequence[R], Generic[R]):
         self.put((self.code[record[t]], *record[:t], *record[t + 1:]))
 
     def put(self, row: tuple[float, ...]) -> None:
-        """Append a record given as its text field's code followed by its numbers in field order (the fast path:
-        the tuple is handed to ``struct`` as it is)."""
+        """Append a record given as its text field's code followed by its numbers in field order."""
         try:
-            self._rows += cast("Callable[..., bytes]", self._pack)(*row)
+            packed = self._struct.pack(*row)
         except struct.error as error:
             raise ValueError(f"record {row[1:]} does not fit its table: a whole-number field holds a fraction or "
                              f"does not fit in 32 bits ({error})") from None
+        self.out.write(packed)
+        if len(self.out) >= CHUNK:
+            self.flush()
 
-    def packer(self) -> Callable[..., bytes]:
-        """The row packer, for a writer that appends many rows: call it with the text field's code and then the
-        numbers in field order, as separate arguments, and hand the bytes to ``put_packed``. Compiled, that is cheaper
-        than ``put``, which needs the row built as a tuple first. A row that does not fit raises ``struct.error``."""
-        pack: Callable[..., bytes] = self._struct.pack
-        return pack
+    def flush(self) -> None:
+        """Move the writer's rows to the end of the table's ``bytearray``."""
+        if len(self.out):
+            self._rows += self.out.getvalue()
+            self.out.truncate(0)
 
-    def put_packed(self, row: bytes) -> None:
-        """Append a row packed by ``packer()``."""
-        self._rows += row
+    def rows(self) -> bytearray:
+        """Every row, packed (the table's own buffer, not a copy)."""
+        self.flush()
+        return self._rows
 
     # -- reading ---------------------------------------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self._rows) // self._struct.size
+        return (len(self._rows) + len(self.out)) // self._struct.size
 
     @overload
     def __getitem__(self, index: int) -> R: ...
@@ -93,15 +105,15 @@ class RecordTable(Sequence[R], Generic[R]):
         index = index + n if index < 0 else index
         if not 0 <= index < n:
             raise IndexError("record index out of range")
-        return self._record(self._struct.unpack_from(self._rows, index * self._struct.size))
+        return self._record(self._struct.unpack_from(self.rows(), index * self._struct.size))
 
     def __iter__(self) -> Iterator[R]:
-        for values in self._struct.iter_unpack(bytes(self._rows)):  # a copy: appending while iterating is allowed
+        for values in self._struct.iter_unpack(bytes(self.rows())):  # a copy: appending while iterating is allowed
             yield self._record(values)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, RecordTable):
-            return self._dtype == other._dtype and self._rows == other._rows
+            return self._dtype == other._dtype and self.rows() == other.rows()
         if isinstance(other, Sequence):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
@@ -119,7 +131,7 @@ class RecordTable(Sequence[R], Generic[R]):
     def _view(self) -> np.ndarray:
         """The records as a structured array over the stored bytes: a view, so the table cannot grow while it lives
         (a ``bytearray`` refuses to resize a buffer that is exported); callers only use it briefly."""
-        return np.frombuffer(self._rows, dtype=self._dtype)
+        return np.frombuffer(self.rows(), dtype=self._dtype)
 
     def column(self, name: str) -> np.ndarray:
         """One numeric field as a float array (a copy)."""
