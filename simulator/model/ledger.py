@@ -7,13 +7,13 @@ fields (ids, days, counts) as 4-byte little-endian integers and the rest as 8-by
 about 55 MB; and the metrics read each field as a numpy column (a view of a structured array over the bytes) without
 a pass over Python objects.
 
-Rows are written into a ``BytesWriter`` of librt, the runtime library of mypyc, and moved in chunks of
-``CHUNK`` bytes into the table's ``bytearray``. The model's writer (``EventLog``) writes a row field by field with
-librt's ``write_f64_le`` and ``write_i32_le``: compiled, each is a few machine instructions on the number as it is,
-where ``struct.pack`` needed every field boxed as a Python object and parsed back, which made writing the log a fifth
-of a replication. A whole-number field that holds a fraction or does not fit in 32 bits is refused at the record
-that carries it, and the record is taken back whole. (Gathering numbers in a list and
-converting them with numpy a chunk at a time, as before that, cost twice as much again.)
+Rows are written into a ``BytesWriter`` of librt, the runtime library of mypyc, and moved in chunks of ``CHUNK``
+bytes into the table's ``bytearray``. The model's writer (``EventLog``) writes a row field by field with librt's
+``write_f64_le`` and ``write_i32_le``: compiled, each is a few machine instructions on the number as it is, where
+``struct.pack`` needed every field boxed as a Python object and parsed back, which made writing the log a fifth of
+a replication. A whole-number field that holds a fraction or does not fit in 32 bits is refused at the record that
+carries it, and the record is taken back whole. (Gathering numbers in a list and converting them with numpy a chunk
+at a time, as before ``struct``, cost twice as much again.)
 
 Reading is unchanged for everyone else: iterating, indexing and comparing a table gives the same record tuples
 (the ``Event`` or ``DayRecord`` named tuple) that were appended. Whole numbers come back as ``int``, so a record
