@@ -102,10 +102,10 @@ def test_rows_move_to_the_table_in_chunks_and_read_back_whole() -> None:
     """Past ``CHUNK`` bytes the writer's rows move to the table; reading sees every row, moved or not."""
     log = EventLog()
     rows = 0
-    while len(log.events.out) < CHUNK:  # the writer fills to a chunk...
+    while len(log.events.out) < CHUNK - 100:  # the writer fills to just short of a chunk...
         log.add(float(rows), Kind.REFERRAL, -1, rows, 0.0)
         rows += 1
-    for _ in range(11):  # ...the next event moves it, and the ten after wait in the writer
+    for _ in range(20):  # ...the event that completes it moves it, and the ones after wait in the writer
         log.add(float(rows), Kind.REFERRAL, -1, rows, 0.0)
         rows += 1
     assert 0 < len(log.events.out) < CHUNK

@@ -22,7 +22,7 @@ from typing import Final, NamedTuple
 
 from librt.strings import write_f64_le, write_i32_le
 
-from simulator.model.ledger import CHUNK, RecordTable
+from simulator.model.ledger import RecordTable
 
 __all__ = ["DAY_FIELDS", "DAY_INT_FIELDS", "KIND_CODES", "STATUSES", "DayRecord", "Event", "EventLog", "Kind",
            "TraceSegment", "day_table", "event_table"]
@@ -163,8 +163,7 @@ class EventLog:
             out.truncate(start)  # the event is refused whole
             raise ValueError(f"event {(time, kind, clinician, client, value)} does not fit the log: an id holds a "
                              f"fraction or does not fit in 32 bits ({error})") from None
-        if start >= CHUNK:
-            self.events.flush()
+        self.events.row_written()
 
     def add_day(self, *, day: int, clinician: int, status: int, caseload: int, capacity: float, scheduled: int,
                 attended: int, intakes: int, no_shows: int, blocked: int, contract_min: float, session_min: float,
@@ -212,5 +211,4 @@ class EventLog:
             out.truncate(start)  # the record is refused whole
             raise ValueError(f"the day record of clinician {clinician} on day {day} does not fit the log ({error})"
                              ) from None
-        if start >= CHUNK:
-            self.days.flush()
+        self.days.row_written()

@@ -56,8 +56,8 @@ class RecordTable(Sequence[R], Generic[R]):
         self._struct = struct.Struct("<b" + "".join("i" if name in ints else "d" for name in numeric))
         self._dtype = np.dtype([(_CODE, "<i1")] + [(name, "<i4" if name in ints else "<f8") for name in numeric])
         # The latest rows, packed. A writer appends a row's fields to it in the order above, its text field first
-        # (see ``EventLog``), takes the row back whole (``truncate``) if a field does not fit, and calls ``flush``
-        # once it holds ``CHUNK`` bytes.
+        # (see ``EventLog``), takes the row back whole (``truncate``) if a field does not fit, and calls
+        # ``row_written`` after each row.
         self.out = BytesWriter()
         self._rows = bytearray()  # the rows before those
 
@@ -74,6 +74,10 @@ class RecordTable(Sequence[R], Generic[R]):
             raise ValueError(f"record {row[1:]} does not fit its table: a whole-number field holds a fraction or "
                              f"does not fit in 32 bits ({error})") from None
         self.out.write(packed)
+        self.row_written()
+
+    def row_written(self) -> None:
+        """A row is complete in the writer: once the writer holds ``CHUNK`` bytes, they move to the table."""
         if len(self.out) >= CHUNK:
             self.flush()
 
