@@ -133,8 +133,9 @@ class RecordTable(Sequence[R], Generic[R]):
         return self._make(*record)
 
     def _view(self) -> np.ndarray:
-        """The records as a structured array over the stored bytes: a view, so the table cannot grow while it lives
-        (a ``bytearray`` refuses to resize a buffer that is exported); callers only use it briefly."""
+        """The records as a structured array over the stored bytes: a view, so while it lives the rows appended
+        since cannot move out of the writer (a ``bytearray`` refuses to resize a buffer that is exported: the next
+        full chunk or read raises ``BufferError``); callers only use it briefly."""
         return np.frombuffer(self.rows(), dtype=self._dtype)
 
     def column(self, name: str) -> np.ndarray:
@@ -144,8 +145,8 @@ class RecordTable(Sequence[R], Generic[R]):
 
     def column_view(self, name: str) -> np.ndarray:
         """One numeric field as a read-only view, no copy: float64, or int32 for a whole-number field. For reading
-        a finished table (while the view lives, appending raises ``BufferError``, so a view must not outlive the
-        reading)."""
+        a finished table (while the view lives, moving newer rows into the table raises ``BufferError``, so a view
+        must not outlive the reading)."""
         view = self._field(name)
         view.flags.writeable = False
         return view
